@@ -1,0 +1,95 @@
+"""Chợ Xã: a commune marketplace. create_app() builds the Flask application."""
+import logging
+import os
+from importlib import import_module
+
+from flask import Flask, request, session
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import INSTANCE_DIR, Config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+# Each area's blueprint, in the order they are registered: module path, attribute.
+BLUEPRINTS = (
+    "marketplace.site.views",
+    "marketplace.accounts.views",
+    "marketplace.communes.views",
+    "marketplace.stalls.views",
+    "marketplace.catalog.views",
+    "marketplace.admin.views",
+    "marketplace.api.v1",
+)
+
+# Every model module, imported so SQLAlchemy and Alembic see all tables.
+MODEL_MODULES = (
+    "marketplace.core.audit",
+    "marketplace.accounts.models",
+    "marketplace.communes.models",
+    "marketplace.stalls.models",
+    "marketplace.catalog.models",
+)
+
+
+def create_app(config_class=None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(config_class or Config)
+    _check_secret_key(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.config["MEDIA_DIR"], exist_ok=True)
+
+    for module in MODEL_MODULES:
+        import_module(module)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh")
+    limiter.init_app(app)
+
+    from . import templating, web
+    from .accounts import auth
+
+    auth.init_app(app)
+    templating.init_app(app)
+    web.init_app(app)
+    for module in BLUEPRINTS:
+        app.register_blueprint(import_module(module).bp)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    logging.basicConfig(level=logging.INFO if not app.debug else logging.DEBUG)
+    return app
+
+
+def _check_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = "dev-only-secret-key"
+        return
+    raise RuntimeError("SECRET_KEY must be set outside debug/testing (see README, Configuration).")
+
+
+def _select_locale() -> str:
+    lang = request.args.get("lang") or session.get("lang")
+    if lang in ("vi", "en"):
+        return lang
+    return "vi"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL so readers never block the writer; a busy timeout instead of 'database is locked'."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

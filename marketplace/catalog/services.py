@@ -1,0 +1,323 @@
+"""Products: listing by sellers, moderation by officers, and what the storefront may show."""
+import os
+from datetime import date
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from ..communes.services import managed_commune_ids, require_manage
+from ..core import audit, images
+from ..core.errors import Conflict, NotFound, ValidationError, deny
+from ..core.text import nfc, nfc_multiline, slugify
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..stalls.models import Stall, StallStatus
+from .models import Category, Certification, CertificationKind, Product, ProductImage, ProductStatus
+from .units import MILLI, UNITS
+
+MAX_PHOTOS = 8
+MAX_PRICE = 1_000_000_000
+FIELDS = (
+    "name", "category_id", "description", "unit", "price", "stock_milli", "step_milli", "min_milli",
+    "weight_grams", "gtin", "ocop_stars", "ocop_decision", "ocop_date", "ocop_expiry",
+)
+# In communes that review products, changing what the product *is* needs review again.
+REVIEWED_FIELDS = {"name", "category_id", "description", "unit"}
+
+
+def media_dir() -> str:
+    return os.path.join(current_app.config["MEDIA_DIR"], "p")
+
+
+# ---- what buyers see -------------------------------------------------------------------------
+
+def visible_products() -> Select:
+    """Products the storefront shows: approved, not hidden or deleted, on an approved stall."""
+    return (
+        select(Product)
+        .join(Product.stall)
+        .where(
+            Product.status == ProductStatus.APPROVED,
+            Product.hidden.is_(False),
+            Product.deleted_at.is_(None),
+            Stall.status == StallStatus.APPROVED,
+        )
+        .options(selectinload(Product.images), selectinload(Product.stall).selectinload(Stall.commune))
+    )
+
+
+def browse(commune_id=None, category_id=None, stall_id=None, min_price=None, max_price=None, sort="new") -> Select:
+    """The visible products narrowed by the storefront's filters, in a stable order."""
+    query = visible_products()
+    if commune_id:
+        query = query.where(Stall.commune_id == commune_id)
+    if category_id:
+        query = query.where(Product.category_id == category_id)
+    if stall_id:
+        query = query.where(Product.stall_id == stall_id)
+    if min_price is not None:
+        query = query.where(Product.price >= min_price)
+    if max_price is not None:
+        query = query.where(Product.price <= max_price)
+    order = {
+        "price_asc": (Product.price.asc(), Product.id.desc()),
+        "price_desc": (Product.price.desc(), Product.id.desc()),
+    }.get(sort, (Product.featured.desc(), Product.created_at.desc(), Product.id.desc()))
+    return query.order_by(*order)
+
+
+def get_visible(product_id: int) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None or not product.is_visible:
+        raise NotFound(_l("Không tìm thấy sản phẩm."))
+    return product
+
+
+def categories() -> list[Category]:
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def get_category(slug: str) -> Category:
+    category = db.session.scalar(select(Category).where(Category.slug == slug))
+    if category is None:
+        raise NotFound(_l("Không tìm thấy danh mục."))
+    return category
+
+
+# ---- what sellers do -------------------------------------------------------------------------
+
+def get_owned(actor, product_id: int) -> Product:
+    """A product of the actor's own stall (deleted ones are gone); 404 otherwise, and logged."""
+    product = db.session.get(Product, product_id)
+    if product is None or product.deleted_at is not None:
+        raise NotFound(_l("Không tìm thấy sản phẩm."))
+    if product.stall.owner_id != getattr(actor, "id", None):
+        deny(actor, "product.access", product)
+        raise NotFound(_l("Không tìm thấy sản phẩm."))
+    return product
+
+
+def stall_products(stall: Stall) -> Select:
+    """All of a stall's products that are not deleted, newest first (for the seller)."""
+    return (
+        select(Product)
+        .where(Product.stall_id == stall.id, Product.deleted_at.is_(None))
+        .options(selectinload(Product.images))
+        .order_by(Product.created_at.desc(), Product.id.desc())
+    )
+
+
+def clean_product_data(data: dict) -> dict:
+    """Normalise and check product fields; ValidationError names each bad field."""
+    errors = {}
+    clean = {k: data.get(k) for k in FIELDS}
+    clean["name"] = nfc(clean["name"])[:120]
+    clean["description"] = nfc_multiline(clean["description"])[:5000]
+    if not clean["name"]:
+        errors["name"] = _l("Nhập tên sản phẩm.")
+    if db.session.get(Category, clean["category_id"] or 0) is None:
+        errors["category_id"] = _l("Chọn danh mục.")
+    unit = UNITS.get(clean["unit"] or "")
+    if unit is None:
+        errors["unit"] = _l("Chọn đơn vị bán.")
+    price = clean["price"]
+    if not isinstance(price, int) or not 0 < price <= MAX_PRICE:
+        errors["price"] = _l("Giá phải là số đồng lớn hơn 0.")
+    if not isinstance(clean["stock_milli"], int) or clean["stock_milli"] < 0:
+        errors["stock_milli"] = _l("Số lượng tồn kho không hợp lệ.")
+    if not isinstance(clean["weight_grams"], int) or not 0 < clean["weight_grams"] <= 100_000:
+        errors["weight_grams"] = _l("Khối lượng giao hàng từ 1 g đến 100 kg.")
+    if unit is not None:
+        step = MILLI if not unit.decimal else (clean["step_milli"] or MILLI)
+        minimum = clean["min_milli"] or step
+        clean["step_milli"], clean["min_milli"] = step, minimum
+        if not isinstance(step, int) or step <= 0:
+            errors["step_milli"] = _l("Bước số lượng không hợp lệ.")
+        elif not isinstance(minimum, int) or minimum <= 0 or minimum % step:
+            errors["min_milli"] = _l("Số lượng tối thiểu phải là bội số của bước.")
+        if not unit.decimal and isinstance(clean["stock_milli"], int) and clean["stock_milli"] % MILLI:
+            errors["stock_milli"] = _l("Sản phẩm bán theo %(unit)s chỉ nhận số nguyên.", unit=unit.label)
+    gtin = (clean["gtin"] or "").strip()
+    if gtin and not _valid_gtin(gtin):
+        errors["gtin"] = _l("Mã vạch GTIN không hợp lệ (8, 12, 13 hoặc 14 chữ số).")
+    clean["gtin"] = gtin.zfill(14) if gtin and _valid_gtin(gtin) else None
+    stars = clean["ocop_stars"]
+    if stars in ("", 0):
+        stars = None
+    if stars is not None and stars not in (3, 4, 5):
+        errors["ocop_stars"] = _l("Sản phẩm OCOP được xếp hạng 3, 4 hoặc 5 sao.")
+    clean["ocop_stars"] = stars
+    clean["ocop_decision"] = nfc(clean["ocop_decision"])[:60] or None
+    if stars and not clean["ocop_decision"]:
+        errors["ocop_decision"] = _l("Nhập số quyết định công nhận OCOP.")
+    if clean["ocop_date"] and clean["ocop_expiry"] and clean["ocop_expiry"] <= clean["ocop_date"]:
+        errors["ocop_expiry"] = _l("Ngày hết hạn phải sau ngày công nhận.")
+    if errors:
+        raise ValidationError(_l("Vui lòng kiểm tra lại các ô được đánh dấu."), errors)
+    return clean
+
+
+def clean_certifications(items: list[dict]) -> list[dict]:
+    clean, errors = [], {}
+    for i, item in enumerate(items or []):
+        number = nfc(item.get("number"))[:60]
+        if not number:
+            continue
+        if item.get("kind") not in CertificationKind.ALL:
+            errors[f"certifications-{i}-kind"] = _l("Chọn loại chứng nhận.")
+        issued, expires = item.get("issued_on"), item.get("expires_on")
+        if issued and expires and expires <= issued:
+            errors[f"certifications-{i}-expires_on"] = _l("Ngày hết hạn phải sau ngày cấp.")
+        clean.append({"kind": item.get("kind"), "number": number, "body": nfc(item.get("body"))[:160],
+                      "issued_on": issued, "expires_on": expires})
+    if errors:
+        raise ValidationError(_l("Vui lòng kiểm tra lại các ô được đánh dấu."), errors)
+    return clean
+
+
+def create_product(actor, data: dict, photos=(), certifications=None) -> Product:
+    """List a product on the actor's approved stall. It goes live at once when the commune
+    auto-approves products of approved stalls; otherwise it waits in the officer's queue."""
+    stall = _own_open_stall(actor)
+    clean = clean_product_data(data)
+    certs = clean_certifications(certifications or [])
+    photos = [p for p in photos if p]
+    if len(photos) > MAX_PHOTOS:
+        raise ValidationError(_l("Tối đa %(n)s ảnh.", n=MAX_PHOTOS), {"photos": _l("Tối đa %(n)s ảnh.", n=MAX_PHOTOS)})
+    product = Product(stall=stall, slug=slugify(clean["name"]), **clean)
+    product.status = ProductStatus.PENDING if stall.commune.requires_product_review else ProductStatus.APPROVED
+    for item in certs:
+        product.certifications.append(Certification(**item))
+    _add_photos(product, photos)
+    db.session.add(product)
+    db.session.flush()
+    audit.record(actor, "product.create", product, commune_id=stall.commune_id, data={"status": product.status})
+    db.session.commit()
+    return product
+
+
+def update_product(actor, product_id: int, data: dict, photos=(), certifications=None,
+                   remove_photo_ids=()) -> Product:
+    """Edit one's own product; in reviewing communes a change of what it is re-enters review."""
+    product = get_owned(actor, product_id)
+    current = {k: getattr(product, k) for k in FIELDS}
+    clean = clean_product_data({**current, **{k: v for k, v in data.items() if k in FIELDS}})
+    photos = [p for p in photos if p]
+    keep = [img for img in product.images if img.id not in set(remove_photo_ids)]
+    if len(keep) + len(photos) > MAX_PHOTOS:
+        raise ValidationError(_l("Tối đa %(n)s ảnh.", n=MAX_PHOTOS), {"photos": _l("Tối đa %(n)s ảnh.", n=MAX_PHOTOS)})
+    changed = {k for k, v in clean.items() if current[k] != v}
+    for key, value in clean.items():
+        setattr(product, key, value)
+    product.slug = slugify(product.name)
+    if certifications is not None:
+        product.certifications = [Certification(**item) for item in clean_certifications(certifications)]
+    for img in product.images:
+        if img.id in set(remove_photo_ids):
+            images.delete_photo(media_dir(), img.key)
+    product.images = keep
+    _add_photos(product, photos)
+    needs_review = product.stall.commune.requires_product_review and (changed & REVIEWED_FIELDS or photos)
+    if product.status == ProductStatus.REJECTED or (needs_review and product.status == ProductStatus.APPROVED):
+        product.status = ProductStatus.PENDING if product.stall.commune.requires_product_review else ProductStatus.APPROVED
+        product.status_reason = ""
+    audit.record(actor, "product.update", product, commune_id=product.stall.commune_id,
+                 data={"changed": sorted(changed), "status": product.status})
+    db.session.commit()
+    return product
+
+
+def set_hidden(actor, product_id: int, hidden: bool) -> Product:
+    """The seller takes a product off the storefront (or back on) without deleting it."""
+    product = get_owned(actor, product_id)
+    product.hidden = hidden
+    db.session.commit()
+    return product
+
+
+def delete_product(actor, product_id: int) -> None:
+    """Soft delete: orders and stamps that mention the product keep their history."""
+    product = get_owned(actor, product_id)
+    product.deleted_at = utcnow()
+    audit.record(actor, "product.delete", product, commune_id=product.stall.commune_id)
+    db.session.commit()
+
+
+# ---- what officers do ------------------------------------------------------------------------
+
+def pending_products(actor) -> list[Product]:
+    query = (
+        select(Product)
+        .join(Product.stall)
+        .where(Product.status == ProductStatus.PENDING, Product.deleted_at.is_(None))
+        .options(selectinload(Product.images), selectinload(Product.stall))
+        .order_by(Product.updated_at)
+    )
+    ids = managed_commune_ids(actor)
+    if ids is not None:
+        query = query.where(Stall.commune_id.in_(ids))
+    return list(db.session.scalars(query))
+
+
+def approve_product(actor, product: Product) -> Product:
+    require_manage(actor, product.stall.commune_id, "product.approve", product)
+    if product.status != ProductStatus.PENDING:
+        raise Conflict(_l("Sản phẩm không ở trạng thái chờ duyệt."))
+    product.status = ProductStatus.APPROVED
+    product.status_reason = ""
+    audit.record(actor, "product.approve", product, commune_id=product.stall.commune_id)
+    db.session.commit()
+    return product
+
+
+def reject_product(actor, product: Product, reason: str) -> Product:
+    require_manage(actor, product.stall.commune_id, "product.reject", product)
+    reason = nfc_multiline(reason)[:1000]
+    if not reason:
+        raise ValidationError(_l("Nhập lý do từ chối."), {"reason": _l("Nhập lý do từ chối.")})
+    if product.status != ProductStatus.PENDING:
+        raise Conflict(_l("Sản phẩm không ở trạng thái chờ duyệt."))
+    product.status = ProductStatus.REJECTED
+    product.status_reason = reason
+    audit.record(actor, "product.reject", product, commune_id=product.stall.commune_id, reason=reason)
+    db.session.commit()
+    return product
+
+
+def get_for_moderation(actor, product_id: int) -> Product:
+    product = db.session.get(Product, product_id)
+    if product is None:
+        raise NotFound(_l("Không tìm thấy sản phẩm."))
+    require_manage(actor, product.stall.commune_id, "product.view", product)
+    return product
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+
+def _own_open_stall(actor) -> Stall:
+    stall = db.session.scalar(select(Stall).where(Stall.owner_id == actor.id))
+    if stall is None or stall.status != StallStatus.APPROVED:
+        raise Conflict(_l("Gian hàng của bạn cần được duyệt trước khi đăng sản phẩm."))
+    return stall
+
+
+def _add_photos(product: Product, photos) -> None:
+    position = max((img.position for img in product.images), default=-1) + 1
+    for stream in photos:
+        key, width, height = images.save_photo(stream, media_dir(), current_app.config["MAX_IMAGE_BYTES"], "photos")
+        product.images.append(ProductImage(key=key, width=width, height=height, position=position))
+        position += 1
+
+
+def _valid_gtin(gtin: str) -> bool:
+    if not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14):
+        return False
+    digits = [int(d) for d in gtin.zfill(14)]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(digits[:-1]))
+    return (10 - total % 10) % 10 == digits[-1]
+
+
+def ocop_valid(product: Product, today: date) -> bool:
+    return bool(product.ocop_stars) and (product.ocop_expiry is None or product.ocop_expiry >= today)

@@ -1,0 +1,112 @@
+"""Communes, villages and officer assignments. `can_manage` is the one tenancy rule."""
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..core import address, audit
+from ..core.errors import Conflict, NotFound, ValidationError, deny
+from ..core.text import nfc, slugify
+from ..extensions import db
+from .models import Commune, OfficerAssignment, Village
+
+
+def can_manage(user, commune_id: int | None) -> bool:
+    """Admins manage every commune; an officer only the communes assigned to them."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_admin or (commune_id is not None and commune_id in user.commune_ids))
+
+
+def require_manage(user, commune_id: int | None, action: str, target) -> None:
+    if not can_manage(user, commune_id):
+        raise deny(user, action, target)
+
+
+def managed_commune_ids(user) -> list[int] | None:
+    """Commune ids an officer may act on; None means all (admin)."""
+    if user.is_admin:
+        return None
+    return sorted(user.commune_ids)
+
+
+def list_communes() -> list[Commune]:
+    return list(db.session.scalars(select(Commune).order_by(Commune.province_name, Commune.name)))
+
+
+def get_by_slug(slug: str) -> Commune:
+    commune = db.session.scalar(select(Commune).where(Commune.slug == slug))
+    if commune is None:
+        raise NotFound(_l("Không tìm thấy xã."))
+    return commune
+
+
+def create_commune(actor, ward_code: int, intro: str = "", requires_product_review: bool = True) -> Commune:
+    """Open the marketplace for a 2025 commune/ward; admin only."""
+    if not actor.is_admin:
+        raise deny(actor, "create_commune", ward_code)
+    ward = address.ward(ward_code)
+    if ward is None:
+        raise ValidationError(_l("Mã xã/phường không có trong danh mục 2025."), {"ward_code": _l("Chọn xã/phường.")})
+    if db.session.scalar(select(Commune.id).where(Commune.ward_code == int(ward.code))):
+        raise Conflict(_l("Xã này đã có trên chợ."), {"ward_code": _l("Xã này đã có trên chợ.")})
+    province_name = address.province_name(int(ward.province_code))
+    commune = Commune(
+        ward_code=int(ward.code),
+        province_code=int(ward.province_code),
+        name=ward.name,
+        province_name=province_name,
+        slug=slugify(f"{ward.name} {address.short_name(province_name)}"),
+        intro=nfc(intro),
+        requires_product_review=requires_product_review,
+    )
+    db.session.add(commune)
+    db.session.flush()
+    audit.record(actor, "commune.create", commune, commune_id=commune.id)
+    db.session.commit()
+    return commune
+
+
+def add_village(actor, commune: Commune, name: str) -> Village:
+    """Add a thôn/ấp/xóm; officers of the commune and admins may."""
+    require_manage(actor, commune.id, "village.add", commune)
+    name = nfc(name)[:120]
+    if not name:
+        raise ValidationError(_l("Nhập tên thôn/ấp."), {"name": _l("Nhập tên thôn/ấp.")})
+    if any(v.name.lower() == name.lower() for v in commune.villages):
+        raise Conflict(_l("Thôn/ấp này đã có."), {"name": _l("Thôn/ấp này đã có.")})
+    village = Village(commune=commune, name=name)
+    db.session.add(village)
+    db.session.commit()
+    return village
+
+
+def assign_officer(actor, user, commune: Commune) -> OfficerAssignment:
+    """Make `user` an officer of `commune`; admin only; idempotent."""
+    if not actor.is_admin:
+        raise deny(actor, "officer.assign", commune)
+    existing = db.session.scalar(
+        select(OfficerAssignment).where(
+            OfficerAssignment.user_id == user.id, OfficerAssignment.commune_id == commune.id
+        )
+    )
+    if existing:
+        return existing
+    assignment = OfficerAssignment(user=user, commune=commune)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(actor, "officer.assign", commune, commune_id=commune.id, data={"user_id": user.id})
+    db.session.commit()
+    return assignment
+
+
+def unassign_officer(actor, user, commune: Commune) -> None:
+    if not actor.is_admin:
+        raise deny(actor, "officer.unassign", commune)
+    assignment = db.session.scalar(
+        select(OfficerAssignment).where(
+            OfficerAssignment.user_id == user.id, OfficerAssignment.commune_id == commune.id
+        )
+    )
+    if assignment:
+        db.session.delete(assignment)
+        audit.record(actor, "officer.unassign", commune, commune_id=commune.id, data={"user_id": user.id})
+        db.session.commit()

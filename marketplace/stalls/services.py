@@ -1,0 +1,180 @@
+"""Stalls: opening, fixing and resubmitting, and the officer's approve/reject decision."""
+import os
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from ..communes.models import Commune, Village
+from ..communes.services import managed_commune_ids, require_manage
+from ..core import audit, images
+from ..core.errors import Conflict, NotFound, ValidationError, deny
+from ..core.identity import is_valid_cccd
+from ..core.phone import normalize_phone
+from ..core.text import ascii_upper, nfc, nfc_multiline, slugify
+from ..core.timeutil import utcnow
+from ..extensions import db
+from .banks import BANKS
+from .models import Stall, StallStatus
+
+EDITABLE = (
+    "name", "household_name", "id_number", "phone", "commune_id", "village_id", "address_line",
+    "story", "bank_bin", "bank_account", "bank_holder", "accepts_cod",
+)
+# Changing who the household is or where money goes needs the officer's eyes again.
+REVIEWED_FIELDS = {"household_name", "id_number", "commune_id", "bank_bin", "bank_account", "bank_holder"}
+
+
+def media_dir() -> str:
+    return os.path.join(current_app.config["MEDIA_DIR"], "s")
+
+
+def stall_of(user) -> Stall | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(Stall).where(Stall.owner_id == user.id))
+
+
+def get_public(slug: str) -> Stall:
+    """A stall buyers may see: approved only."""
+    stall = db.session.scalar(select(Stall).where(Stall.slug == slug))
+    if stall is None or stall.status != StallStatus.APPROVED:
+        raise NotFound(_l("Không tìm thấy gian hàng."))
+    return stall
+
+
+def clean_stall_data(data: dict) -> dict:
+    """Normalise and check stall fields; raises ValidationError with a message per field."""
+    errors = {}
+    clean = {k: data[k] for k in EDITABLE if k in data}
+    for key in ("name", "household_name", "address_line"):
+        if key in clean:
+            clean[key] = nfc(clean[key])[:255 if key == "address_line" else 120]
+    if "story" in clean:
+        clean["story"] = nfc_multiline(clean["story"])[:4000]
+    if not clean.get("name"):
+        errors["name"] = _l("Nhập tên gian hàng.")
+    if not clean.get("household_name"):
+        errors["household_name"] = _l("Nhập tên hộ/người đại diện.")
+    clean["id_number"] = (clean.get("id_number") or "").replace(" ", "")
+    if not is_valid_cccd(clean["id_number"]):
+        errors["id_number"] = _l("Số CCCD gồm 12 chữ số, bắt đầu bằng mã tỉnh nơi đăng ký khai sinh.")
+    try:
+        clean["phone"] = normalize_phone(clean.get("phone") or "")
+    except ValueError:
+        errors["phone"] = _l("Số điện thoại không hợp lệ.")
+    commune = db.session.get(Commune, clean.get("commune_id") or 0)
+    if commune is None:
+        errors["commune_id"] = _l("Chọn xã có chợ.")
+    village_id = clean.get("village_id") or None
+    if village_id and (commune is None or db.session.get(Village, village_id) not in commune.villages):
+        errors["village_id"] = _l("Thôn/ấp không thuộc xã đã chọn.")
+    clean["village_id"] = village_id
+    if clean.get("bank_bin") not in BANKS:
+        errors["bank_bin"] = _l("Chọn ngân hàng.")
+    clean["bank_account"] = (clean.get("bank_account") or "").replace(" ", "")
+    if not (clean["bank_account"].isdigit() and 6 <= len(clean["bank_account"]) <= 19):
+        errors["bank_account"] = _l("Số tài khoản gồm 6–19 chữ số.")
+    clean["bank_holder"] = ascii_upper(clean.get("bank_holder") or "")[:70]
+    if not clean["bank_holder"] or not clean["bank_holder"].replace(" ", "").isalpha():
+        errors["bank_holder"] = _l("Nhập tên chủ tài khoản như trên thẻ ngân hàng.")
+    if errors:
+        raise ValidationError(_l("Vui lòng kiểm tra lại các ô được đánh dấu."), errors)
+    return clean
+
+
+def open_stall(owner, data: dict, cover=None) -> Stall:
+    """Create the owner's stall in 'chờ duyệt'; one stall per account."""
+    if stall_of(owner) is not None:
+        raise Conflict(_l("Bạn đã có gian hàng."))
+    clean = clean_stall_data(data)
+    stall = Stall(owner_id=owner.id, slug=_unique_slug(clean["name"]), status=StallStatus.PENDING, **clean)
+    if cover is not None:
+        stall.cover_key = _store_cover(cover)
+    db.session.add(stall)
+    db.session.flush()
+    audit.record(owner, "stall.submit", stall, commune_id=stall.commune_id)
+    db.session.commit()
+    return stall
+
+
+def update_stall(actor, stall: Stall, data: dict, cover=None) -> Stall:
+    """The owner edits the stall. A rejected stall goes back to the queue; an approved one
+    does too when identity or payout details change."""
+    if actor.id != stall.owner_id:
+        raise deny(actor, "stall.update", stall)
+    if stall.status == StallStatus.SUSPENDED:
+        raise Conflict(_l("Gian hàng đang bị tạm ngừng; liên hệ cán bộ xã."))
+    clean = clean_stall_data({**{k: getattr(stall, k) for k in EDITABLE}, **data})
+    changed = {k for k, v in clean.items() if getattr(stall, k) != v}
+    for key, value in clean.items():
+        setattr(stall, key, value)
+    if cover is not None:
+        old = stall.cover_key
+        stall.cover_key = _store_cover(cover)
+        if old:
+            images.delete_photo(media_dir(), old)
+    if stall.status == StallStatus.REJECTED or (changed & REVIEWED_FIELDS):
+        stall.status = StallStatus.PENDING
+        stall.submitted_at = utcnow()
+        audit.record(actor, "stall.resubmit", stall, commune_id=stall.commune_id, data={"changed": sorted(changed)})
+    db.session.commit()
+    return stall
+
+
+def pending_stalls(actor) -> list[Stall]:
+    """Stalls waiting for review in the communes the actor manages, oldest first."""
+    query = select(Stall).where(Stall.status == StallStatus.PENDING).order_by(Stall.submitted_at)
+    ids = managed_commune_ids(actor)
+    if ids is not None:
+        query = query.where(Stall.commune_id.in_(ids))
+    return list(db.session.scalars(query))
+
+
+def approve_stall(actor, stall: Stall) -> Stall:
+    """Open a pending stall for business; officers of its commune or admins only."""
+    require_manage(actor, stall.commune_id, "stall.approve", stall)
+    if stall.status != StallStatus.PENDING:
+        raise Conflict(_l("Gian hàng không ở trạng thái chờ duyệt."))
+    stall.status = StallStatus.APPROVED
+    stall.status_reason = ""
+    stall.approved_at = utcnow()
+    audit.record(actor, "stall.approve", stall, commune_id=stall.commune_id)
+    db.session.commit()
+    return stall
+
+
+def reject_stall(actor, stall: Stall, reason: str) -> Stall:
+    """Send a pending stall back to the household with a reason they will see."""
+    require_manage(actor, stall.commune_id, "stall.reject", stall)
+    reason = nfc_multiline(reason)[:1000]
+    if not reason:
+        raise ValidationError(_l("Nhập lý do từ chối."), {"reason": _l("Nhập lý do từ chối.")})
+    if stall.status != StallStatus.PENDING:
+        raise Conflict(_l("Gian hàng không ở trạng thái chờ duyệt."))
+    stall.status = StallStatus.REJECTED
+    stall.status_reason = reason
+    audit.record(actor, "stall.reject", stall, commune_id=stall.commune_id, reason=reason)
+    db.session.commit()
+    return stall
+
+
+def count_by_status(commune_id: int | None = None) -> dict[str, int]:
+    query = select(Stall.status, func.count()).group_by(Stall.status)
+    if commune_id is not None:
+        query = query.where(Stall.commune_id == commune_id)
+    return dict(db.session.execute(query).all())
+
+
+def _store_cover(stream) -> str:
+    key, _w, _h = images.save_photo(stream, media_dir(), current_app.config["MAX_IMAGE_BYTES"], field="cover")
+    return key
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, 100)
+    slug, n = base, 1
+    while db.session.scalar(select(Stall.id).where(Stall.slug == slug)):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

@@ -1,0 +1,32 @@
+"""Jinja filters and globals shared by every template."""
+from flask import request, url_for
+from flask_babel import get_locale
+
+from .catalog.units import format_quantity
+from .core.money import format_vnd
+from .core.phone import display_phone
+from .core.timeutil import format_local
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(
+        vnd=format_vnd,
+        qty=format_quantity,
+        phone=display_phone,
+        localtime=format_local,
+    )
+    app.jinja_env.globals.update(page_url=page_url, media_url=media_url, get_locale=get_locale)
+
+
+def page_url(page: int) -> str:
+    """The current URL with another ?page=, keeping the other filters (shareable pagination)."""
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def media_url(key: str | None, size: int = 320, kind: str = "p") -> str:
+    """URL of a resized photo; `kind` is 'p' for products, 's' for stall covers."""
+    if not key:
+        return url_for("static", filename="img/placeholder.svg")
+    return url_for("site.media", kind=kind, filename=f"{key}_{size}.jpg")

@@ -1,0 +1,114 @@
+"""Plain factories for tests: each returns a committed object with sensible Vietnamese data."""
+import io
+import itertools
+
+from PIL import Image
+
+from marketplace.accounts.models import User
+from marketplace.catalog.models import Category, Product, ProductStatus
+from marketplace.communes.models import Commune, OfficerAssignment, Village
+from marketplace.core import address
+from marketplace.core.text import slugify
+from marketplace.extensions import db
+from marketplace.stalls.models import Stall, StallStatus
+
+PASSWORD = "matkhau123"
+_seq = itertools.count(1)
+
+
+
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+def user(name="Nguyễn Văn An", phone=None, admin=False, password=PASSWORD) -> User:
+    phone = phone or f"+8491{_n():07d}"
+    u = User(phone=phone, name=name, is_admin=admin)
+    u.set_password(password)
+    db.session.add(u)
+    db.session.commit()
+    return u
+
+
+def commune(name_contains="Phúc Hòa", requires_product_review=True, villages=("Thôn Đồng",)) -> Commune:
+    from vietnam_provinces import Ward
+
+    ward = next(w for w in Ward.iter_all() if w.name.endswith(name_contains))
+    existing = db.session.query(Commune).filter_by(ward_code=int(ward.code)).one_or_none()
+    if existing:
+        return existing
+    province = address.province_name(int(ward.province_code))
+    c = Commune(
+        ward_code=int(ward.code), province_code=int(ward.province_code), name=ward.name,
+        province_name=province, slug=slugify(f"{ward.name} {address.short_name(province)}"),
+        requires_product_review=requires_product_review,
+    )
+    for v in villages:
+        c.villages.append(Village(name=v))
+    db.session.add(c)
+    db.session.commit()
+    return c
+
+
+def officer(commune_obj=None, name="Trần Thị Bình") -> User:
+    u = user(name=name)
+    db.session.add(OfficerAssignment(user=u, commune=commune_obj or commune()))
+    db.session.commit()
+    return u
+
+
+def stall(owner=None, commune_obj=None, status=StallStatus.APPROVED, name=None) -> Stall:
+    owner = owner or user(name="Hộ Nguyễn Văn Tiệp")
+    commune_obj = commune_obj or commune()
+    n = _n()
+    name = name or f"Vườn vải nhà Tiệp {n}"
+    s = Stall(
+        owner_id=owner.id, commune_id=commune_obj.id, village_id=commune_obj.villages[0].id if commune_obj.villages else None,
+        name=name, slug=f"{slugify(name)}-{n}", household_name=owner.name, id_number="024090001234",
+        phone=owner.phone, address_line="Thôn Đồng", story="Vườn vải gia đình ba đời.",
+        bank_bin="970405", bank_account="1500205123456", bank_holder="NGUYEN VAN TIEP", status=status,
+    )
+    db.session.add(s)
+    db.session.commit()
+    return s
+
+
+def category(name="Trái cây") -> Category:
+    slug = slugify(name)
+    existing = db.session.query(Category).filter_by(slug=slug).one_or_none()
+    if existing:
+        return existing
+    c = Category(name=name, slug=slug)
+    db.session.add(c)
+    db.session.commit()
+    return c
+
+
+def product(stall_obj=None, name="Vải thiều Phúc Hòa", price=45000, unit="kg", stock_milli=100_000,
+            status=ProductStatus.APPROVED, category_name="Trái cây", **extra) -> Product:
+    stall_obj = stall_obj or stall()
+    p = Product(
+        stall=stall_obj, category=category(category_name), name=name, slug=slugify(name), price=price,
+        unit=unit, stock_milli=stock_milli, status=status,
+        step_milli=extra.pop("step_milli", 500 if unit in ("kg", "lit") else 1000),
+        min_milli=extra.pop("min_milli", 1000), **extra,
+    )
+    db.session.add(p)
+    db.session.commit()
+    return p
+
+
+def jpeg_bytes(size=(800, 600), color=(200, 60, 40), exif_gps=False) -> bytes:
+    """A real JPEG; with exif_gps it carries a GPS tag like a phone photo does."""
+    img = Image.new("RGB", size, color)
+    buf = io.BytesIO()
+    if exif_gps:
+        exif = Image.Exif()
+        exif[0x8825] = {1: "N", 2: (21.0, 17.0, 0.0)}  # GPSInfo
+        exif[0x0112] = 6  # orientation: rotate 90
+        img.save(buf, "JPEG", exif=exif)
+    else:
+        img.save(buf, "JPEG")
+    return buf.getvalue()
