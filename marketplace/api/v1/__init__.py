@@ -1,0 +1,20 @@
+"""JSON API v1: one module per resource (CTFd's api/v1 layout), each declaring its routes on
+`bp` and its part of the OpenAPI document in OPENAPI_PATHS (merged in openapi.py)."""
+from importlib import import_module
+
+from flask import Blueprint
+
+from ...extensions import csrf, limiter
+
+bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF surface
+
+# Resource modules; each has OPENAPI_PATHS. Add a line here for a new resource.
+RESOURCES = (
+    "marketplace.api.v1.auth",
+)
+
+for _name in RESOURCES:
+    import_module(_name)
+
+from . import openapi  # noqa: E402,F401  (registers /openapi.json)
