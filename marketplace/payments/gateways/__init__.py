@@ -1,0 +1,21 @@
+"""Card and e-wallet gateways (VNPay, MoMo, ZaloPay, Stripe): each module implements its
+provider's published protocol — request signing, notification verification, refunds — as
+plain functions over a config object, so tests can check them against the specifications."""
+from dataclasses import dataclass, field
+
+
+class InvalidSignature(Exception):
+    """A notification whose signature does not verify: never applied."""
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A verified server-to-server notification, reduced to what the ledger needs."""
+
+    provider: str
+    event_id: str  # unique per provider: applied at most once
+    reference: str  # our payment reference (order code) as sent to the provider
+    amount: int  # VND
+    currency: str
+    succeeded: bool
+    raw: dict = field(default_factory=dict)
