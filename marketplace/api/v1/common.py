@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import wraps
 
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
@@ -30,12 +30,12 @@ class Unauthorized(ServiceError):
 
 
 def bearer_user():
-    """The user of the request's bearer token, or None."""
-    if "api_user" not in g:
-        header = request.headers.get("Authorization", "")
-        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-        g.api_user = accounts.user_for_token(token) if token else None
-    return g.api_user
+    """The user of the request's bearer token, or None. Never the session cookie: the API is
+    exempt from CSRF, so a cookie must not authenticate it. Not cached on `g`, which can
+    outlive a request (a test's app context spans many)."""
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    return accounts.user_for_token(token) if token else None
 
 
 def token_required(view):
