@@ -122,9 +122,23 @@ def test_product_list_pagination(client, make):
 
 
 def test_product_list_rejects_malformed_filters(client, make):
-    r = client.get("/api/v1/products?min_price=abc&sort=cheap&stall=x")
+    r = client.get("/api/v1/products?min_price=abc&sort=cheap&stall=x&max_price=%C2%B2")
     assert r.status_code == 422
-    assert set(r.get_json()["error"]["fields"]) == {"min_price", "sort", "stall"}
+    assert set(r.get_json()["error"]["fields"]) == {"min_price", "max_price", "sort", "stall"}
+    r = client.get("/api/v1/products?stall=" + "9" * 5000)
+    assert r.status_code == 422 and "stall" in r.get_json()["error"]["fields"]
+
+
+def test_absurd_ids_in_filters_match_nothing(client, make):
+    make.product(make.stall())
+    for query in ("commune=99999999999", "category=%C2%B2", "commune=" + "9" * 5000, "stall=999999999999",
+                  "category=%EF%BC%91"):
+        r = client.get(f"/api/v1/products?{query}")
+        assert r.status_code == 200 and r.get_json()["total"] == 0, query
+    assert client.get("/api/v1/products?max_price=999999999999").get_json()["total"] == 1
+    assert client.get("/api/v1/products?min_price=999999999999").get_json()["total"] == 0
+    r = client.get("/api/v1/stalls?commune=" + "9" * 5000)
+    assert r.status_code == 200 and r.get_json()["total"] == 0
 
 
 def test_product_shows_quantities_as_decimal_strings_and_price_display(client, make):

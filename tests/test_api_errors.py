@@ -14,6 +14,8 @@ def seller_headers(make):
     {"data": "{not json", "content_type": "application/json"},
     {"json": ["a", "list"]},
     {"json": "a string"},
+    {"data": "[" * 100_000 + "]" * 100_000, "content_type": "application/json"},
+    {"data": b"\xff\xfe{", "content_type": "application/json"},
     {},
 ])
 def test_non_object_bodies_are_422(client, make, seller_headers, kwargs):

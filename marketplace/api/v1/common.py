@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 from ...accounts import services as accounts
 from ...catalog.units import MILLI, parse_quantity
-from ...core.errors import ServiceError, ValidationError, deny
+from ...core.errors import NotFound, ServiceError, ValidationError, deny
 from ...extensions import db
 
 # A JSON body is a few fields; anything bigger is refused with 413 before it is parsed.
@@ -66,7 +66,10 @@ def officer_required(view):
 def json_body() -> dict:
     """The request's JSON object; 413 when too big, 422 when not a JSON object."""
     request.max_content_length = min(current_app.config["MAX_CONTENT_LENGTH"] or MAX_JSON_BYTES, MAX_JSON_BYTES)
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # "[[[[..." nested deeper than the parser goes: not an object either
+        data = None
     if not isinstance(data, dict):
         raise ValidationError(_l("Nội dung phải là một đối tượng JSON."))
     return data
@@ -111,6 +114,28 @@ def paginated_items(items: list, serialize, default_per_page: int = 24) -> dict:
     start = (page - 1) * per_page
     return {"items": [serialize(item) for item in items[start:start + per_page]], "page": page,
             "per_page": per_page, "total": len(items)}
+
+
+def query_number(value: str | None, max_digits: int = 12) -> int | None:
+    """A query-string number in ASCII digits ("²" and "１" are digits to str.isdigit, and a
+    5000-digit string is too long for int()); None for anything else."""
+    if value and value.isascii() and value.isdigit() and len(value) <= max_digits:
+        return int(value)
+    return None
+
+
+def id_or_slug(value: str | None, find_by_slug) -> int | None:
+    """A filter given as an id or a slug -> an id; None when absent. Anything that names no
+    row becomes -1: no such id, and truthy, so services that skip falsy filters keep it."""
+    if not value:
+        return None
+    number = query_number(value.strip(), 10)
+    if number is not None:
+        return number if number <= MAX_ID else -1
+    try:
+        return find_by_slug(value).id
+    except NotFound:
+        return -1
 
 
 # ---- typing JSON input -----------------------------------------------------------------------

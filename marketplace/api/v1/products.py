@@ -13,9 +13,9 @@ from . import bp
 from .categories import category_json
 from .common import (
     DATETIME, ERROR_RESPONSE, ID, MAX_ID, NULLABLE_DATE, NULLABLE_STRING, PAGE_PARAMS, QUANTITY,
-    QUANTITY_OUT, SECURED, bearer_user, day, identifier, integer, iso_date, json_body, json_field_names,
+    QUANTITY_OUT, SECURED, bearer_user, day, id_or_slug, identifier, integer, iso_date, json_body, json_field_names,
     json_request, ok, optional_integer, optional_quantity, optional_text, page_of, paginated, path_id,
-    quantity, quantity_str, ref, text, timestamp, token_required, typed,
+    query_number, quantity, quantity_str, ref, text, timestamp, token_required, typed,
 )
 from .communes import commune_brief
 from .stalls import commune_filter, photo_urls
@@ -79,38 +79,26 @@ def product_input() -> tuple[dict, list | None]:
 
 def browse_args() -> dict:
     """The storefront filters from the query string; a malformed one is a 422 naming it."""
-    args, errors = request.args, {}
-    prices = {}
-    for key in ("min_price", "max_price"):
-        value = args.get(key, "").strip()
+    price_message = _l("Giá phải là số đồng, ví dụ 50000.")
+    messages = {"min_price": price_message, "max_price": price_message, "stall": _l("Mã gian hàng phải là số.")}
+    numbers, errors = {}, {}
+    for key, message in messages.items():
+        value = request.args.get(key, "").strip()
         if value:
-            if not value.isdigit() or len(value) > 12:
-                errors[key] = _l("Giá phải là số đồng, ví dụ 50000.")
-            else:
-                prices[key] = int(value)
-    stall = args.get("stall", "").strip()
-    if stall and not stall.isdigit():
-        errors["stall"] = _l("Mã gian hàng phải là số.")
-    sort = args.get("sort") or "new"
+            number = query_number(value)
+            if number is None:
+                errors[key] = message
+            else:  # columns are 32-bit; a bigger number means "none" (stall) or "any" (price)
+                numbers[key] = number if number <= MAX_ID else (-1 if key == "stall" else MAX_ID)
+    sort = request.args.get("sort") or "new"
     if sort not in SORTS:
         errors["sort"] = _l("Cách sắp xếp không hợp lệ.")
     if errors:
         raise ValidationError(_l("Bộ lọc không hợp lệ."), errors)
-    return {"commune_id": commune_filter(args.get("commune")), "category_id": _category_filter(args.get("category")),
-            "stall_id": min(int(stall), MAX_ID) if stall else None, "sort": sort, **prices}
-
-
-def _category_filter(value: str | None) -> int | None:
-    """`category` as an id or a slug; an unknown slug matches nothing (-1: no such id, and
-    truthy, so browse() does not drop the filter)."""
-    if not value:
-        return None
-    if value.isdigit():
-        return min(int(value), MAX_ID)
-    try:
-        return catalog.get_category(value).id
-    except NotFound:
-        return -1
+    return {"commune_id": commune_filter(request.args.get("commune")),
+            "category_id": id_or_slug(request.args.get("category"), catalog.get_category),
+            "stall_id": numbers.get("stall"), "min_price": numbers.get("min_price"),
+            "max_price": numbers.get("max_price"), "sort": sort}
 
 
 @bp.get("/products")

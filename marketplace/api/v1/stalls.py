@@ -9,7 +9,7 @@ from ...stalls.banks import BANKS
 from ...stalls.models import StallStatus
 from . import bp
 from .common import (
-    DATETIME, ERROR_RESPONSE, ID, MAX_ID, PAGE_PARAMS, SECURED, boolean, bearer_user, identifier, json_body,
+    DATETIME, ERROR_RESPONSE, ID, PAGE_PARAMS, SECURED, boolean, bearer_user, id_or_slug, identifier, json_body,
     json_request, ok, page_of, paginated, path_id, ref, text, timestamp, token_required, typed,
 )
 from .communes import commune_brief
@@ -49,16 +49,8 @@ def stall_json(stall, private: bool = False) -> dict:
 
 
 def commune_filter(value: str | None) -> int | None:
-    """`commune` given as an id or a slug; an unknown slug matches nothing (-1: no such id, and
-    truthy, so filters that skip falsy values keep it)."""
-    if not value:
-        return None
-    if value.isdigit():
-        return min(int(value), MAX_ID)
-    try:
-        return communes.get_by_slug(value).id
-    except NotFound:
-        return -1
+    """`commune` given as an id or a slug."""
+    return id_or_slug(value, communes.get_by_slug)
 
 
 @bp.get("/stalls")
