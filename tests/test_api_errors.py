@@ -62,3 +62,18 @@ def test_token_creation_is_rate_limited(client, make):
     codes = [client.post("/api/v1/auth/token", json={"phone": "0912345678", "password": "sai"}).status_code
              for _ in range(12)]
     assert codes[0] == 401 and codes[-1] == 429
+
+
+def test_tokens_die_with_password_change_and_deactivation(client, make):
+    from marketplace.accounts.services import change_password
+    from marketplace.extensions import db
+
+    user = make.user()
+    headers = make.bearer(user)
+    assert client.get("/api/v1/products/mine", headers=headers).status_code == 404  # authenticated, no stall
+    change_password(user, make.PASSWORD, "matkhaumoi456")
+    assert client.get("/api/v1/products/mine", headers=headers).status_code == 401
+    headers = make.bearer(user)
+    user.active = False
+    db.session.commit()
+    assert client.get("/api/v1/products/mine", headers=headers).status_code == 401

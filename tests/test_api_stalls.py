@@ -128,3 +128,32 @@ def test_session_cookie_does_not_authenticate_the_api(client, make, stall_data):
 
     login(client, make.user())
     assert client.post("/api/v1/stalls", json=stall_data).status_code == 401
+
+
+def test_cover_photo_of_own_stall(client, make):
+    import io
+
+    stall = make.stall()
+    headers = make.bearer(stall.owner)
+    r = client.post(f"/api/v1/stalls/{stall.id}/cover", headers=headers, content_type="multipart/form-data",
+                    data={"cover": (io.BytesIO(make.jpeg_bytes()), "bia.jpg")})
+    assert r.status_code == 200 and r.get_json()["cover"]["thumb_url"].endswith("_320.jpg")
+    assert r.get_json()["status"] == "approved"
+    served = client.get(r.get_json()["cover"]["large_url"].replace("http://localhost", ""))
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    r = client.post(f"/api/v1/stalls/{stall.id}/cover", headers=headers, content_type="multipart/form-data",
+                    data={"cover": (io.BytesIO(b"not an image"), "bia.jpg")})
+    assert r.status_code == 422 and "cover" in r.get_json()["error"]["fields"]
+
+
+def test_other_seller_and_anonymous_cannot_set_a_cover(client, make):
+    import io
+
+    stall = make.stall()
+    intruder = make.bearer(make.user(name="Hộ B"))
+    for headers, statuses in ((intruder, (403, 404)), ({}, (401,))):
+        r = client.post(f"/api/v1/stalls/{stall.id}/cover", headers=headers, content_type="multipart/form-data",
+                        data={"cover": (io.BytesIO(make.jpeg_bytes()), "bia.jpg")})
+        assert r.status_code in statuses
+    db.session.expire_all()
+    assert db.session.get(Stall, stall.id).cover_key is None

@@ -3,7 +3,7 @@ from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 
 from ...communes import services as communes
-from ...core.errors import NotFound
+from ...core.errors import NotFound, ValidationError
 from ...stalls import services as stalls
 from ...stalls.banks import BANKS
 from ...stalls.models import StallStatus
@@ -90,6 +90,17 @@ def update_stall(user, stall_id):
     return stall_json(stalls.update_stall(user, stall, data), private=True)
 
 
+@bp.post(f"/stalls/<{ID}:stall_id>/cover")
+@token_required
+def set_cover(user, stall_id):
+    cover = request.files.get("cover")
+    if not cover or not cover.filename:
+        message = _l("Chọn ảnh bìa (trường 'cover').")
+        raise ValidationError(message, {"cover": message})
+    stall = stalls.get_for_viewer(user, stall_id)
+    return stall_json(stalls.update_stall(user, stall, {}, cover=cover), private=True)
+
+
 _STALL_INPUT_PROPS = {
     "name": {"type": "string", "maxLength": 120, "examples": ["Vườn vải nhà Tiệp"]},
     "household_name": {"type": "string", "maxLength": 120, "description": "Household / representative"},
@@ -149,6 +160,15 @@ OPENAPI_PATHS = {
         "summary": "The caller's own stall, with status and rejection reason", "tags": ["stalls"],
         "security": SECURED,
         "responses": {"200": ok(ref("Stall")), "401": ERROR_RESPONSE, "404": ERROR_RESPONSE},
+    }},
+    "/stalls/{stall_id}/cover": {"post": {
+        "summary": "Set the cover photo of the caller's own stall (JPEG, PNG or WebP)", "tags": ["stalls"],
+        "security": SECURED, "parameters": [path_id("stall_id")],
+        "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+            "type": "object", "required": ["cover"],
+            "properties": {"cover": {"type": "string", "contentMediaType": "application/octet-stream"}}}}}},
+        "responses": {"200": ok(ref("Stall")), "401": ERROR_RESPONSE, "403": ERROR_RESPONSE,
+                      "404": ERROR_RESPONSE, "409": ERROR_RESPONSE, "413": ERROR_RESPONSE, "422": ERROR_RESPONSE},
     }},
     "/stalls/{stall_id}": {
         "get": {
