@@ -2,13 +2,15 @@
 products (create, edit, hide/show, soft delete, photos)."""
 from flask import request, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from ...catalog import services as catalog
-from ...catalog.models import CertificationKind, ProductStatus
+from ...catalog.models import CertificationKind, Product, ProductStatus
 from ...catalog.units import UNITS
 from ...core.errors import NotFound, ValidationError
 from ...core.money import format_vnd
 from ...stalls import services as stalls
+from ...stalls.models import Stall
 from . import bp
 from .categories import category_json
 from .common import (
@@ -101,9 +103,15 @@ def browse_args() -> dict:
             "max_price": numbers.get("max_price"), "sort": sort}
 
 
+def with_details(query):
+    """Load what product_json reads in a few queries instead of a few per product."""
+    return query.options(selectinload(Product.category), selectinload(Product.certifications),
+                         selectinload(Product.stall).selectinload(Stall.commune))
+
+
 @bp.get("/products")
 def list_products():
-    return paginated(catalog.browse(**browse_args()), product_json)
+    return paginated(with_details(catalog.browse(**browse_args())), product_json)
 
 
 @bp.get("/products/mine")
@@ -112,7 +120,7 @@ def my_products(user):
     stall = stalls.stall_of(user)
     if stall is None:
         raise NotFound(_l("Bạn chưa có gian hàng."))
-    return paginated(catalog.stall_products(stall), lambda p: product_json(p, private=True))
+    return paginated(with_details(catalog.stall_products(stall)), lambda p: product_json(p, private=True))
 
 
 @bp.get(f"/products/<{ID}:product_id>")
