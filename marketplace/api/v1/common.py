@@ -31,8 +31,8 @@ class Unauthorized(ServiceError):
 
 def bearer_user():
     """The user of the request's bearer token, or None. Never the session cookie: the API is
-    exempt from CSRF, so a cookie must not authenticate it. Not cached on `g`, which can
-    outlive a request (a test's app context spans many)."""
+    exempt from CSRF, so a cookie must not authenticate it. Each view asks once (through
+    token_required or directly), so nothing is cached."""
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else ""
     return accounts.user_for_token(token) if token else None
