@@ -112,3 +112,10 @@ def jpeg_bytes(size=(800, 600), color=(200, 60, 40), exif_gps=False) -> bytes:
     else:
         img.save(buf, "JPEG")
     return buf.getvalue()
+
+
+def bearer(user_obj) -> dict:
+    """Authorization headers with a fresh API token of `user_obj`."""
+    from marketplace.accounts.services import issue_token
+
+    return {"Authorization": f"Bearer {issue_token(user_obj, 'test')}"}

@@ -321,3 +321,22 @@ def _valid_gtin(gtin: str) -> bool:
 
 def ocop_valid(product: Product, today: date) -> bool:
     return bool(product.ocop_stars) and (product.ocop_expiry is None or product.ocop_expiry >= today)
+
+
+def get_for_viewer(viewer, product_id: int) -> Product:
+    """A product as `viewer` may see it: visible on the storefront, or the viewer's own
+    (not deleted) product in whatever state; NotFound otherwise."""
+    product = db.session.get(Product, product_id)
+    if product is None or product.deleted_at is not None:
+        raise NotFound(_l("Không tìm thấy sản phẩm."))
+    if not product.is_visible and product.stall.owner_id != getattr(viewer, "id", None):
+        raise NotFound(_l("Không tìm thấy sản phẩm."))
+    return product
+
+
+def remove_photo(actor, product_id: int, photo_id: int) -> Product:
+    """Delete one photo of one's own product; NotFound when the photo is not that product's."""
+    product = get_owned(actor, product_id)
+    if photo_id not in {img.id for img in product.images}:
+        raise NotFound(_l("Không tìm thấy ảnh."))
+    return update_product(actor, product_id, {}, remove_photo_ids=(photo_id,))

@@ -12,6 +12,11 @@ csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF surface
 # Resource modules; each has OPENAPI_PATHS. Add a line here for a new resource.
 RESOURCES = (
     "marketplace.api.v1.auth",
+    "marketplace.api.v1.communes",
+    "marketplace.api.v1.categories",
+    "marketplace.api.v1.stalls",
+    "marketplace.api.v1.products",
+    "marketplace.api.v1.moderation",
 )
 
 for _name in RESOURCES:

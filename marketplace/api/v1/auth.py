@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from ...accounts import services as accounts
 from ...extensions import limiter
 from . import bp
-from .common import ERROR_RESPONSE, SECURED, Unauthorized, json_body
+from .common import ERROR_RESPONSE, SECURED, Unauthorized, json_body, ok
 
 
 @bp.post("/auth/token")
@@ -37,7 +37,14 @@ OPENAPI_PATHS = {
                 "type": "object", "required": ["phone", "password"],
                 "properties": {"phone": {"type": "string", "example": "0912 345 678"},
                                "password": {"type": "string"}, "name": {"type": "string"}}}}}},
-            "responses": {"201": {"description": "Token created"}, "401": ERROR_RESPONSE, "429": ERROR_RESPONSE},
+            "responses": {"201": ok({"type": "object", "properties": {
+                "token": {"type": "string", "description": "Shown once; send as `Authorization: Bearer <token>`"},
+                "token_type": {"type": "string", "const": "Bearer"},
+                "user": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "name": {"type": "string"},
+                    "role": {"type": "string", "enum": ["buyer", "seller", "officer", "admin"]}}}}},
+                "Token created"), "401": ERROR_RESPONSE, "413": ERROR_RESPONSE, "422": ERROR_RESPONSE,
+                "429": ERROR_RESPONSE},
         },
         "delete": {
             "summary": "Revoke the token used in the Authorization header",

@@ -1,4 +1,5 @@
-"""GET /api/v1/openapi.json: the OpenAPI 3.1 document, merged from each resource's OPENAPI_PATHS."""
+"""GET /api/v1/openapi.json: the OpenAPI 3.1 document, merged from each resource's
+OPENAPI_PATHS (and OPENAPI_SCHEMAS, its named schemas under components)."""
 import sys
 
 from flask import current_app
@@ -7,9 +8,10 @@ from . import RESOURCES, bp
 
 
 def document() -> dict:
-    paths = {}
+    paths, schemas = {}, {}
     for name in RESOURCES:
         paths.update(getattr(sys.modules[name], "OPENAPI_PATHS", {}))
+        schemas.update(getattr(sys.modules[name], "OPENAPI_SCHEMAS", {}))
     return {
         "openapi": "3.1.0",
         "info": {"title": "Chợ Xã API", "version": "1.0.0",
@@ -17,6 +19,7 @@ def document() -> dict:
         "servers": [{"url": current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/api/v1"}],
         "paths": paths,
         "components": {
+            "schemas": schemas,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "parameters": {
                 "page": {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
