@@ -1,8 +1,10 @@
 """Plain factories for tests: each returns a committed object with sensible Vietnamese data."""
+import functools
 import io
 import itertools
 
 from PIL import Image
+from werkzeug.security import generate_password_hash
 
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Category, Product, ProductStatus
@@ -23,10 +25,15 @@ def _n() -> int:
     return next(_seq)
 
 
+@functools.lru_cache(maxsize=8)
+def _password_hash(password: str) -> str:
+    # Hashing is deliberately slow; tests hash each distinct password once.
+    return generate_password_hash(password)
+
+
 def user(name="Nguyễn Văn An", phone=None, admin=False, password=PASSWORD) -> User:
     phone = phone or f"+8491{_n():07d}"
-    u = User(phone=phone, name=name, is_admin=admin)
-    u.set_password(password)
+    u = User(phone=phone, name=name, is_admin=admin, password_hash=_password_hash(password))
     db.session.add(u)
     db.session.commit()
     return u
