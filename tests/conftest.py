@@ -4,6 +4,8 @@ import os
 import tempfile
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from marketplace import create_app
@@ -21,6 +23,16 @@ def _workdir():
         yield path
 
 
+class Client(FlaskClient):
+    """Requests reuse the test's app context, so `g` would leak between requests (and between
+    clients: Flask-Login caches the user there). Each request starts with an empty `g`, as in
+    production."""
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(_workdir):
     class Config(TestConfig):
@@ -31,6 +43,7 @@ def app(_workdir):
 
     os.environ.setdefault("INSTANCE_DIR", _workdir)
     app = create_app(Config)
+    app.test_client_class = Client
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -1,0 +1,99 @@
+"""The seller's product management ("Gian hàng của tôi" → sản phẩm): add, edit, hide, show,
+delete. Every route goes through catalog.services, which checks the product is the seller's."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..core.errors import ServiceError, ValidationError
+from ..core.formerrors import attach_errors
+from ..extensions import db
+from . import services
+from .forms import ProductForm
+
+bp = Blueprint("manage", __name__, url_prefix="/gian-hang-cua-toi/san-pham")
+
+PHOTOS_NOT_KEPT = _l("Trình duyệt không giữ lại ảnh đã chọn: vui lòng chọn lại ảnh trước khi lưu.")
+
+
+@bp.before_request
+@login_required
+def _login():
+    """Every page here is the seller's own; anonymous visitors go to the login page."""
+
+
+@bp.route("/moi", methods=["GET", "POST"])
+def create():
+    try:
+        services.own_open_stall(current_user)
+    except ServiceError as exc:
+        flash(str(exc.message), "info")
+        return redirect(url_for("stalls.mine"))
+    form = _form(ProductForm(data={"unit": "kg", "weight_grams": 1000}))
+    if form.validate_on_submit() and _save(form, lambda: services.create_product(
+            current_user, form.product_data(), form.photo_uploads(), form.certification_data())):
+        flash(_("Đã thêm sản phẩm."), "success")
+        return redirect(url_for("stalls.mine"))
+    return render_template("catalog/manage/form.html", form=form, product=None)
+
+
+@bp.route("/<int:product_id>", methods=["GET", "POST"])
+def edit(product_id):
+    product = services.get_owned(current_user, product_id)
+    form = _form(ProductForm())
+    if not form.is_submitted():
+        form.fill_from(product)
+    if form.validate_on_submit() and _save(form, lambda: services.update_product(
+            current_user, product_id, form.product_data(), form.photo_uploads(), form.certification_data(),
+            remove_photo_ids=form.remove_photos.data or ())):
+        flash(_("Đã lưu sản phẩm."), "success")
+        return redirect(url_for("stalls.mine"))
+    return render_template("catalog/manage/form.html", form=form, product=product)
+
+
+@bp.post("/<int:product_id>/an")
+def hide(product_id):
+    return _toggle(product_id, True, _("Đã ẩn sản phẩm khỏi gian hàng."))
+
+
+@bp.post("/<int:product_id>/hien")
+def show(product_id):
+    return _toggle(product_id, False, _("Sản phẩm đã hiện lại trên gian hàng."))
+
+
+@bp.route("/<int:product_id>/xoa", methods=["GET", "POST"])
+def delete(product_id):
+    product = services.get_owned(current_user, product_id)
+    if request.method == "POST":  # CSRFProtect has checked the token already
+        services.delete_product(current_user, product_id)
+        flash(_("Đã xoá sản phẩm %(name)s.", name=product.name), "success")
+        return redirect(url_for("stalls.mine"))
+    return render_template("catalog/manage/delete.html", product=product)
+
+
+def _toggle(product_id: int, hidden: bool, message: str):
+    services.set_hidden(current_user, product_id, hidden)
+    flash(message, "success")
+    return redirect(url_for("stalls.mine"))
+
+
+def _form(form: ProductForm) -> ProductForm:
+    form.set_categories(services.categories())
+    return form
+
+
+def _save(form, action) -> bool:
+    """Run a service call; on a rule violation show its messages next to the fields."""
+    try:
+        action()
+    except ValidationError as exc:
+        db.session.rollback()
+        attach_errors(form, exc)
+        if form.photo_uploads():
+            form.photos.errors = list(form.photos.errors) + [PHOTOS_NOT_KEPT]
+        return False
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return False
+    return True

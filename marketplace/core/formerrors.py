@@ -1,0 +1,28 @@
+"""Put a service's ValidationError next to the form fields it names, so the page shows each
+message beside its input and keeps what the user typed."""
+
+
+def attach_errors(form, exc) -> None:
+    """Append `exc.fields` to the matching fields of a WTForms form; anything that names no
+    field (or a field the form lacks) goes to `form.form_errors`, shown at the top."""
+    for name, message in (exc.fields or {}).items():
+        field = _find(form, name)
+        if field is None:
+            form.form_errors.append(message)
+        else:
+            field.errors = list(field.errors) + [message]
+    if not exc.fields:
+        form.form_errors.append(exc.message)
+
+
+def _find(form, name: str):
+    """'price' -> form.price; 'certifications-1-kind' -> form.certifications[1].kind."""
+    if name in form._fields:
+        return form._fields[name]
+    parts = name.split("-")
+    if len(parts) == 3 and parts[0] in form._fields and parts[1].isdigit():
+        entries = form._fields[parts[0]].entries
+        index = int(parts[1])
+        if index < len(entries):
+            return entries[index].form._fields.get(parts[2])
+    return None
