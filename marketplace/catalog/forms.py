@@ -5,7 +5,9 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import Form, FieldList, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    FieldList, Form, FormField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField,
+)
 
 from ..core.money import parse_vnd
 from ..stalls.forms import int_or_none
@@ -18,6 +20,7 @@ class _ParsedField(StringField):
     Vietnamese, while `.data` keeps exactly what was typed so the page can show it again."""
 
     message = _l("Giá trị không hợp lệ.")
+    value = None
 
     def parse(self, text: str):
         raise NotImplementedError
@@ -93,15 +96,15 @@ class DayField(_ParsedField):
 
 
 def unit_choices():
-    return [(u.code, u.label) for u in UNITS.values()]
+    return [SelectChoice(u.code, u.label) for u in UNITS.values()]
 
 
-CERT_KINDS = (
-    (CertificationKind.VIETGAP, "VietGAP"),
-    (CertificationKind.ORGANIC, _l("Hữu cơ")),
-    (CertificationKind.GLOBALGAP, "GlobalGAP"),
-    (CertificationKind.OTHER, _l("Khác")),
-)
+CERT_KINDS = [
+    SelectChoice(CertificationKind.VIETGAP, "VietGAP"),
+    SelectChoice(CertificationKind.ORGANIC, _l("Hữu cơ")),
+    SelectChoice(CertificationKind.GLOBALGAP, "GlobalGAP"),
+    SelectChoice(CertificationKind.OTHER, _l("Khác")),
+]
 
 
 class CertificationForm(Form):
@@ -131,7 +134,7 @@ class ProductForm(FlaskForm):
     gtin = StringField(_l("Mã vạch (GTIN, không bắt buộc)"), render_kw={"inputmode": "numeric", "maxlength": 14})
     ocop_stars = SelectField(
         _l("Hạng OCOP"), coerce=int_or_none, validate_choice=False,
-        choices=[("", _l("Không có")), (3, _l("3 sao")), (4, _l("4 sao")), (5, _l("5 sao"))],
+        choices=[SelectChoice("", _l("Không có"))] + [SelectChoice(n, _l("%(n)s sao", n=n)) for n in (3, 4, 5)],
     )
     ocop_decision = StringField(_l("Số quyết định công nhận OCOP"), render_kw={"maxlength": 60})
     ocop_date = DayField(_l("Ngày công nhận"), render_kw={"type": "date"})
@@ -139,7 +142,8 @@ class ProductForm(FlaskForm):
     certifications = FieldList(FormField(CertificationForm), min_entries=3, max_entries=6)
 
     def set_categories(self, categories) -> None:
-        self.category_id.choices = [("", _l("— Chọn danh mục —"))] + [(c.id, c.name) for c in categories]
+        self.category_id.choices = [SelectChoice("", _l("— Chọn danh mục —"))] + [
+            SelectChoice(c.id, c.name) for c in categories]
 
     def fill_from(self, product) -> None:
         """Show a stored product in the form (GET of the edit page)."""

@@ -30,7 +30,7 @@ def create():
         flash(str(exc.message), "info")
         return redirect(url_for("stalls.mine"))
     form = _form(ProductForm(data={"unit": "kg", "weight_grams": 1000}))
-    if form.validate_on_submit() and _save(form, lambda: services.create_product(
+    if _valid(form) and _save(form, lambda: services.create_product(
             current_user, form.product_data(), form.photo_uploads(), form.certification_data())):
         flash(_("Đã thêm sản phẩm."), "success")
         return redirect(url_for("stalls.mine"))
@@ -43,7 +43,7 @@ def edit(product_id):
     form = _form(ProductForm())
     if not form.is_submitted():
         form.fill_from(product)
-    if form.validate_on_submit() and _save(form, lambda: services.update_product(
+    if _valid(form) and _save(form, lambda: services.update_product(
             current_user, product_id, form.product_data(), form.photo_uploads(), form.certification_data(),
             remove_photo_ids=form.remove_photos.data or ())):
         flash(_("Đã lưu sản phẩm."), "success")
@@ -80,6 +80,22 @@ def _toggle(product_id: int, hidden: bool, message: str):
 def _form(form: ProductForm) -> ProductForm:
     form.set_categories(services.categories())
     return form
+
+
+def _valid(form: ProductForm) -> bool:
+    """Whether the typed values parse. When some don't, the service still checks the others,
+    so the seller sees every problem in one round trip (on a slow connection, that matters)."""
+    if not form.is_submitted():
+        return False
+    if form.validate():
+        return True
+    try:
+        services.check_product(form.product_data(), form.certification_data())
+    except ValidationError as exc:
+        attach_errors(form, exc, only_new=True)
+    if form.photo_uploads():
+        form.photos.errors = list(form.photos.errors) + [PHOTOS_NOT_KEPT]
+    return False
 
 
 def _save(form, action) -> bool:

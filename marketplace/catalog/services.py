@@ -201,6 +201,11 @@ def clean_certifications(items: list[dict]) -> list[dict]:
     return clean
 
 
+def check_product(data: dict, certifications: list[dict]) -> None:
+    """Only check (store nothing): raises the ValidationError create_product would."""
+    _clean_all(data, certifications or [])
+
+
 def own_open_stall(actor) -> Stall:
     """The actor's stall if it may list products (approved); Conflict otherwise."""
     stall = db.session.scalar(select(Stall).where(Stall.owner_id == getattr(actor, "id", None)))

@@ -2,14 +2,15 @@
 message beside its input and keeps what the user typed."""
 
 
-def attach_errors(form, exc) -> None:
+def attach_errors(form, exc, only_new: bool = False) -> None:
     """Append `exc.fields` to the matching fields of a WTForms form; anything that names no
-    field (or a field the form lacks) goes to `form.form_errors`, shown at the top."""
+    field (or a field the form lacks) goes to `form.form_errors`, shown at the top. With
+    `only_new`, a field that already shows the form's own message gets no second one."""
     for name, message in (exc.fields or {}).items():
         field = _find(form, name)
         if field is None:
             form.form_errors.append(message)
-        else:
+        elif not (only_new and field.errors):
             field.errors = list(field.errors) + [message]
     if not exc.fields:
         form.form_errors.append(exc.message)

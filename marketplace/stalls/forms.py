@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 
 from ..communes.models import Commune, Village
 from ..extensions import db
@@ -22,22 +22,23 @@ def int_or_none(value):
         return None
 
 
-def commune_choices() -> dict[str, list[tuple[int, str]]]:
+def commune_choices() -> dict[str, list[SelectChoice]]:
     """Communes that are on the market, grouped by province (an <optgroup> each)."""
-    groups: dict[str, list[tuple[int, str]]] = {}
+    groups: dict[str, list[SelectChoice]] = {}
     for commune in db.session.scalars(select(Commune).order_by(Commune.province_name, Commune.name)):
-        groups.setdefault(commune.province_name, []).append((commune.id, commune.name))
+        groups.setdefault(commune.province_name, []).append(SelectChoice(commune.id, commune.name))
     return groups
 
 
-def village_choices() -> dict[str, list[tuple]]:
+def village_choices() -> dict[str, list[SelectChoice]]:
     """Every village of every commune on the market, grouped by commune; each option carries
     its commune id so static/js/stalls.js can show only the chosen commune's villages."""
-    groups: dict[str, list[tuple]] = {"": [("", _l("— Chọn thôn/ấp —"))]}
+    groups: dict[str, list[SelectChoice]] = {"": [SelectChoice("", _l("— Chọn thôn/ấp —"))]}
     query = select(Village).join(Village.commune).order_by(Commune.province_name, Commune.name, Village.name)
     for village in db.session.scalars(query):
         label = f"{village.commune.name} ({village.commune.province_name})"
-        groups.setdefault(label, []).append((village.id, village.name, {"data-commune": str(village.commune_id)}))
+        groups.setdefault(label, []).append(
+            SelectChoice(village.id, village.name, render_kw={"data-commune": str(village.commune_id)}))
     return groups
 
 
@@ -65,9 +66,10 @@ class StallForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.commune_id.choices = {"": [("", _l("— Chọn xã —"))], **commune_choices()}
+        self.commune_id.choices = {"": [SelectChoice("", _l("— Chọn xã —"))], **commune_choices()}
         self.village_id.choices = village_choices()
-        self.bank_bin.choices = [("", _l("— Chọn ngân hàng —"))] + bank_choices()
+        self.bank_bin.choices = [SelectChoice("", _l("— Chọn ngân hàng —"))] + [
+            SelectChoice(bin_, label) for bin_, label in bank_choices()]
 
     def stall_data(self) -> dict:
         """The submitted values, as stalls.services expects them."""
