@@ -139,7 +139,10 @@ class ProductForm(FlaskForm):
     ocop_decision = StringField(_l("Số quyết định công nhận OCOP"), render_kw={"maxlength": 60})
     ocop_date = DayField(_l("Ngày công nhận"), render_kw={"type": "date"})
     ocop_expiry = DayField(_l("Ngày hết hạn OCOP"), render_kw={"type": "date"})
-    certifications = FieldList(FormField(CertificationForm), min_entries=3, max_entries=6)
+    certifications = FieldList(FormField(CertificationForm), min_entries=2, max_entries=6)
+
+    # catalog.services names quantities in thousandths; the inputs take them as typed.
+    error_aliases = {"stock_milli": "stock", "step_milli": "step", "min_milli": "minimum"}
 
     def set_categories(self, categories) -> None:
         self.category_id.choices = [SelectChoice("", _l("— Chọn danh mục —"))] + [
@@ -157,7 +160,7 @@ class ProductForm(FlaskForm):
                  "expires_on": c.expires_on} for c in product.certifications]
         while self.certifications.entries:
             self.certifications.pop_entry()
-        for row in rows + [{}] * max(1, 3 - len(rows)):
+        for row in rows + [{}] * max(1, 2 - len(rows)):
             self.certifications.append_entry(row)
 
     def product_data(self) -> dict:

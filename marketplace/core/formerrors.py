@@ -17,7 +17,9 @@ def attach_errors(form, exc, only_new: bool = False) -> None:
 
 
 def _find(form, name: str):
-    """'price' -> form.price; 'certifications-1-kind' -> form.certifications[1].kind."""
+    """'price' -> form.price; 'certifications-1-kind' -> form.certifications[1].kind. A form
+    whose inputs are named for people ('stock') maps the service's names in `error_aliases`."""
+    name = getattr(form, "error_aliases", {}).get(name, name)
     if name in form._fields:
         return form._fields[name]
     parts = name.split("-")

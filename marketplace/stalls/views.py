@@ -8,6 +8,7 @@ from werkzeug.routing import BuildError
 from ..catalog import services as catalog
 from ..core.errors import ServiceError, ValidationError
 from ..core.formerrors import attach_errors
+from ..core.phone import display_phone
 from ..extensions import db
 from . import services
 from .forms import StallForm
@@ -36,7 +37,7 @@ def open_stall():
         return redirect(url_for("stalls.mine"))
     form = StallForm()
     if not form.is_submitted():
-        form.phone.data, form.household_name.data = current_user.phone, current_user.name
+        form.phone.data, form.household_name.data = display_phone(current_user.phone), current_user.name
     if form.validate_on_submit() and _save(form, lambda: services.open_stall(
             current_user, form.stall_data(), cover=form.cover_upload())):
         flash(_("Đã gửi đăng ký gian hàng. Cán bộ xã sẽ duyệt trong thời gian sớm nhất."), "success")
@@ -51,6 +52,8 @@ def edit():
     if stall is None:
         return redirect(url_for("stalls.open_stall"))
     form = StallForm(obj=stall)
+    if not form.is_submitted():
+        form.phone.data = display_phone(stall.phone)
     if form.validate_on_submit() and _save(form, lambda: services.update_stall(
             current_user, stall, form.stall_data(), cover=form.cover_upload())):
         flash(_("Đã lưu gian hàng.") if stall.is_open else _("Đã lưu và gửi lại để cán bộ xã duyệt."), "success")

@@ -72,11 +72,13 @@
     var maxSide = parseInt(input.getAttribute("data-downscale"), 10) || 1600;
     var files = Array.prototype.slice.call(input.files || []);
     if (!files.length) { return; }
+    input.removeAttribute("data-downscaled");
     setBusy(input, true);
     Promise.all(files.map(function (f) { return shrink(f, maxSide); })).then(function (smaller) {
       var transfer = new DataTransfer();
       smaller.forEach(function (f) { transfer.items.add(f); });
       input.files = transfer.files;  // assigning files fires no "change": no loop
+      input.setAttribute("data-downscaled", "1");
       setBusy(input, false);
     }, function () { setBusy(input, false); });
   }
