@@ -230,3 +230,57 @@ def test_huge_and_hostile_text_does_not_500(client, make):
     if r.status_code == 302:
         stall = db.session.query(Stall).one()
         assert len(stall.name) <= 120 and "\x00" not in stall.story
+
+
+def test_double_submit_from_two_threads_opens_one_stall(app, make):
+    """A double-tapped 'Gửi đăng ký' on a slow connection: two requests race; one stall."""
+    import threading
+
+    from marketplace.accounts.models import User
+    from marketplace.core.errors import Conflict
+    from marketplace.stalls import services
+
+    commune = make.commune()
+    user_id = make.user().id
+    data = {**stall_form(commune), "commune_id": commune.id, "village_id": commune.villages[0].id}
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit():
+        with app.app_context():
+            owner = db.session.get(User, user_id)
+            barrier.wait()
+            try:
+                services.open_stall(owner, data)
+                outcomes.append("opened")
+            except Conflict:
+                outcomes.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes) == ["conflict", "opened"]
+    db.session.expire_all()
+    assert db.session.query(Stall).filter_by(owner_id=user_id).count() == 1
+
+
+def test_race_past_the_one_stall_check_is_a_conflict_not_a_500(app, make, monkeypatch):
+    """Both requests passed 'has no stall yet' before either committed: the unique owner
+    decides, and the loser gets the same Conflict as a plain second attempt."""
+    import pytest
+
+    from marketplace.core.errors import Conflict
+    from marketplace.stalls import services
+
+    commune = make.commune()
+    owner = make.user()
+    data = {**stall_form(commune), "commune_id": commune.id, "village_id": None}
+    monkeypatch.setattr(services, "stall_of", lambda user: None)
+    services.open_stall(owner, data)
+    with pytest.raises(Conflict):
+        services.open_stall(owner, {**data, "name": "Gian hàng khác"})
+    assert db.session.query(Stall).filter_by(owner_id=owner.id).count() == 1

@@ -53,6 +53,8 @@ def clean_stall_data(data: dict) -> dict:
             clean[key] = nfc(clean[key])[:255 if key == "address_line" else 120]
     if "story" in clean:
         clean["story"] = nfc_multiline(clean["story"])[:4000]
+    if "accepts_cod" in clean and not isinstance(clean["accepts_cod"], bool):
+        clean["accepts_cod"] = str(clean["accepts_cod"]).strip().lower() in {"1", "true", "y", "yes", "on"}
     if not clean.get("name"):
         errors["name"] = _l("Nhập tên gian hàng.")
     if not clean.get("household_name"):
