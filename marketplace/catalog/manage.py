@@ -6,8 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..core.errors import ServiceError, ValidationError
-from ..core.formerrors import attach_errors
-from ..extensions import db
+from ..core.formerrors import attach_errors, note_lost_uploads, run_form_action
 from . import services
 from .forms import ProductForm
 
@@ -93,23 +92,9 @@ def _valid(form: ProductForm) -> bool:
         services.check_product(form.product_data(), form.certification_data())
     except ValidationError as exc:
         attach_errors(form, exc, only_new=True)
-    if form.photo_uploads():
-        form.photos.errors = list(form.photos.errors) + [PHOTOS_NOT_KEPT]
+    note_lost_uploads(form, "photos", PHOTOS_NOT_KEPT)
     return False
 
 
 def _save(form, action) -> bool:
-    """Run a service call; on a rule violation show its messages next to the fields."""
-    try:
-        action()
-    except ValidationError as exc:
-        db.session.rollback()
-        attach_errors(form, exc)
-        if form.photo_uploads():
-            form.photos.errors = list(form.photos.errors) + [PHOTOS_NOT_KEPT]
-        return False
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return False
-    return True
+    return run_form_action(form, action, upload_field="photos", upload_note=PHOTOS_NOT_KEPT)

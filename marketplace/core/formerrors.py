@@ -29,3 +29,37 @@ def _find(form, name: str):
         if index < len(entries):
             return entries[index].form._fields.get(parts[2])
     return None
+
+
+def run_form_action(form, action, upload_field=None, upload_note=None) -> bool:
+    """Call a service on behalf of a submitted form. A ValidationError lands next to the fields;
+    another refusal (Conflict, say) is flashed; either way the transaction is rolled back and
+    False returned so the view shows the form again with what was typed. Browsers never send a
+    chosen file twice, so `upload_note` tells the user to pick the photo again."""
+    from flask import flash
+
+    from ..extensions import db
+    from .errors import ServiceError, ValidationError
+
+    try:
+        action()
+    except ValidationError as exc:
+        db.session.rollback()
+        attach_errors(form, exc)
+        note_lost_uploads(form, upload_field, upload_note)
+        return False
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return False
+    return True
+
+
+def note_lost_uploads(form, upload_field, upload_note) -> None:
+    """Say that chosen photos must be chosen again, when some were sent with a refused form."""
+    if upload_field is None or upload_note is None:
+        return
+    field = form[upload_field]
+    data = field.data if isinstance(field.data, list) else [field.data]
+    if any(f is not None and getattr(f, "filename", "") for f in data):
+        field.errors = list(field.errors) + [upload_note]

@@ -1,13 +1,12 @@
 """Stall pages: the public stall page and the seller's own stall (open, fix, resubmit)."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from ..catalog import services as catalog
-from ..core.errors import ServiceError, ValidationError
-from ..core.formerrors import attach_errors
+from ..core.formerrors import run_form_action
 from ..core.phone import display_phone
 from ..extensions import db
 from . import services
@@ -26,7 +25,7 @@ def mine():
     if stall is not None:
         products = db.paginate(catalog.stall_products(stall), per_page=current_app.config["PER_PAGE"], error_out=False)
     return render_template("stalls/mine.html", stall=stall, products=products,
-                           attention=catalog.needs_attention(stall) if stall else [])
+                           attention=catalog.needs_attention(stall) if stall else {})
 
 
 @bp.route("/gian-hang-cua-toi/mo", methods=["GET", "POST"])
@@ -78,17 +77,4 @@ def commune_url(commune) -> str:
 
 
 def _save(form, action) -> bool:
-    """Run a service call; on a rule violation put its messages next to the fields."""
-    try:
-        action()
-    except ValidationError as exc:
-        db.session.rollback()
-        attach_errors(form, exc)
-        if form.cover_upload() is not None:
-            form.cover.errors = list(form.cover.errors) + [PHOTO_NOT_KEPT]
-        return False
-    except ServiceError as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return False
-    return True
+    return run_form_action(form, action, upload_field="cover", upload_note=PHOTO_NOT_KEPT)

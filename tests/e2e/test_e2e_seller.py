@@ -2,7 +2,6 @@
 the progressive scripts on: villages narrow to the chosen commune, and photos are shrunk in
 the browser before upload. The app is served in a thread from the suite's database, with
 CSRF protection on, and driven by Debian's chromium through Playwright."""
-import io
 import os
 import re
 import threading
