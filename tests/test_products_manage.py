@@ -249,3 +249,16 @@ def test_script_in_product_name_is_escaped_on_seller_home(client, make, seller):
     make.product(stall_obj=seller, name="<script>alert(1)</script>")
     page = client.get("/gian-hang-cua-toi").get_data(as_text=True)
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+
+
+def test_ten_megabytes_of_text_is_refused_politely(client, make, seller):
+    r = _post(client, "/gian-hang-cua-toi/san-pham/moi", product_form(make.category(), description="x" * 10_000_000))
+    assert r.status_code == 413
+    assert "quá lớn" in r.get_data(as_text=True)
+    assert db.session.query(Product).count() == 0
+
+
+def test_out_of_stock_product_needs_attention(client, make, seller):
+    make.product(stall_obj=seller, name="Ổi lê Phúc Hòa", stock_milli=500, min_milli=1000)
+    page = client.get("/gian-hang-cua-toi").get_data(as_text=True)
+    assert "Cần chú ý" in page and "hết hàng, khách không đặt được" in page
