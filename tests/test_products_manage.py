@@ -262,3 +262,20 @@ def test_out_of_stock_product_needs_attention(client, make, seller):
     make.product(stall_obj=seller, name="Ổi lê Phúc Hòa", stock_milli=500, min_milli=1000)
     page = client.get("/gian-hang-cua-toi").get_data(as_text=True)
     assert "Cần chú ý" in page and "hết hàng, khách không đặt được" in page
+
+
+def test_officer_and_admin_do_not_manage_a_sellers_products_here(client, make):
+    """Moderation has its own pages; the seller's management pages are the owner's only."""
+    stall = make.stall()
+    p = make.product(stall_obj=stall)
+    for user in (make.officer(stall.commune), make.user(admin=True)):
+        login(client, user)
+        assert client.get(f"/gian-hang-cua-toi/san-pham/{p.id}").status_code == 404
+        assert client.post(f"/gian-hang-cua-toi/san-pham/{p.id}/an").status_code == 404
+    db.session.refresh(p)
+    assert not p.hidden
+
+
+def test_flash_says_whether_the_product_is_live_or_waiting(client, make, seller):
+    r = _post(client, "/gian-hang-cua-toi/san-pham/moi", product_form(make.category()), follow_redirects=True)
+    assert "chờ cán bộ xã duyệt" in r.get_data(as_text=True)

@@ -9,6 +9,7 @@ from ..core.errors import ServiceError, ValidationError
 from ..core.formerrors import attach_errors, note_lost_uploads, run_form_action
 from . import services
 from .forms import ProductForm
+from .models import ProductStatus
 
 bp = Blueprint("manage", __name__, url_prefix="/gian-hang-cua-toi/san-pham")
 
@@ -29,9 +30,10 @@ def create():
         flash(str(exc.message), "info")
         return redirect(url_for("stalls.mine"))
     form = _form(ProductForm(data={"unit": "kg", "weight_grams": 1000}))
-    if _valid(form) and _save(form, lambda: services.create_product(
-            current_user, form.product_data(), form.photo_uploads(), form.certification_data())):
-        flash(_("Đã thêm sản phẩm."), "success")
+    product = _valid(form) and _save(form, lambda: services.create_product(
+        current_user, form.product_data(), form.photo_uploads(), form.certification_data()))
+    if product:
+        flash(_live_or_waiting(product, _("Đã thêm sản phẩm.")), "success")
         return redirect(url_for("stalls.mine"))
     return render_template("catalog/manage/form.html", form=form, product=None)
 
@@ -42,10 +44,11 @@ def edit(product_id):
     form = _form(ProductForm())
     if not form.is_submitted():
         form.fill_from(product)
-    if _valid(form) and _save(form, lambda: services.update_product(
-            current_user, product_id, form.product_data(), form.photo_uploads(), form.certification_data(),
-            remove_photo_ids=form.remove_photos.data or ())):
-        flash(_("Đã lưu sản phẩm."), "success")
+    saved = _valid(form) and _save(form, lambda: services.update_product(
+        current_user, product_id, form.product_data(), form.photo_uploads(), form.certification_data(),
+        remove_photo_ids=form.remove_photos.data or ()))
+    if saved:
+        flash(_live_or_waiting(saved, _("Đã lưu sản phẩm.")), "success")
         return redirect(url_for("stalls.mine"))
     return render_template("catalog/manage/form.html", form=form, product=product)
 
@@ -76,6 +79,14 @@ def _toggle(product_id: int, hidden: bool, message: str):
     return redirect(url_for("stalls.mine"))
 
 
+def _live_or_waiting(product, done: str) -> str:
+    if product.status == ProductStatus.PENDING:
+        return done + " " + _("Sản phẩm đang chờ cán bộ xã duyệt trước khi lên gian hàng.")
+    if product.hidden:
+        return done + " " + _("Sản phẩm đang ẩn.")
+    return done + " " + _("Sản phẩm đã lên gian hàng.")
+
+
 def _form(form: ProductForm) -> ProductForm:
     form.set_categories(services.categories())
     return form
@@ -96,5 +107,5 @@ def _valid(form: ProductForm) -> bool:
     return False
 
 
-def _save(form, action) -> bool:
+def _save(form, action):
     return run_form_action(form, action, upload_field="photos", upload_note=PHOTOS_NOT_KEPT)

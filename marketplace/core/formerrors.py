@@ -31,28 +31,26 @@ def _find(form, name: str):
     return None
 
 
-def run_form_action(form, action, upload_field=None, upload_note=None) -> bool:
-    """Call a service on behalf of a submitted form. A ValidationError lands next to the fields;
-    another refusal (Conflict, say) is flashed; either way the transaction is rolled back and
-    False returned so the view shows the form again with what was typed. Browsers never send a
-    chosen file twice, so `upload_note` tells the user to pick the photo again."""
+def run_form_action(form, action, upload_field=None, upload_note=None):
+    """Call a service on behalf of a submitted form and return what it returns. A ValidationError
+    lands next to the fields; another refusal (Conflict, say) is flashed; either way the
+    transaction is rolled back and None returned so the view shows the form again with what was
+    typed. Browsers never send a chosen file twice, so `upload_note` asks to pick photos again."""
     from flask import flash
 
     from ..extensions import db
     from .errors import ServiceError, ValidationError
 
     try:
-        action()
+        return action()
     except ValidationError as exc:
         db.session.rollback()
         attach_errors(form, exc)
         note_lost_uploads(form, upload_field, upload_note)
-        return False
     except ServiceError as exc:
         db.session.rollback()
         flash(str(exc.message), "error")
-        return False
-    return True
+    return None
 
 
 def note_lost_uploads(form, upload_field, upload_note) -> None:

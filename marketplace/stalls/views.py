@@ -38,7 +38,7 @@ def open_stall():
     if not form.is_submitted():
         form.phone.data, form.household_name.data = display_phone(current_user.phone), current_user.name
     if form.validate_on_submit() and _save(form, lambda: services.open_stall(
-            current_user, form.stall_data(), cover=form.cover_upload())):
+            current_user, form.stall_data(), cover=form.cover_upload())) is not None:
         flash(_("Đã gửi đăng ký gian hàng. Cán bộ xã sẽ duyệt trong thời gian sớm nhất."), "success")
         return redirect(url_for("stalls.mine"))
     return render_template("stalls/form.html", form=form, stall=None)
@@ -54,7 +54,7 @@ def edit():
     if not form.is_submitted():
         form.phone.data = display_phone(stall.phone)
     if form.validate_on_submit() and _save(form, lambda: services.update_stall(
-            current_user, stall, form.stall_data(), cover=form.cover_upload())):
+            current_user, stall, form.stall_data(), cover=form.cover_upload())) is not None:
         flash(_("Đã lưu gian hàng.") if stall.is_open else _("Đã lưu và gửi lại để cán bộ xã duyệt."), "success")
         return redirect(url_for("stalls.mine"))
     return render_template("stalls/form.html", form=form, stall=stall)
@@ -76,5 +76,5 @@ def commune_url(commune) -> str:
         return f"/cho/{commune.slug}"
 
 
-def _save(form, action) -> bool:
+def _save(form, action):
     return run_form_action(form, action, upload_field="cover", upload_note=PHOTO_NOT_KEPT)
