@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "marketplace.communes.views",
     "marketplace.stalls.views",
     "marketplace.catalog.views",
+    "marketplace.catalog.manage",
     "marketplace.admin.views",
     "marketplace.api.v1",
 )

@@ -19,6 +19,8 @@ from .units import MILLI, UNITS
 
 MAX_PHOTOS = 8
 MAX_PRICE = 1_000_000_000
+# A million units: far above any household's stock, and inside a 32-bit INTEGER column.
+MAX_QUANTITY_MILLI = 1_000_000_000
 FIELDS = (
     "name", "category_id", "description", "unit", "price", "stock_milli", "step_milli", "min_milli",
     "weight_grams", "gtin", "ocop_stars", "ocop_decision", "ocop_date", "ocop_expiry",
@@ -109,6 +111,22 @@ def stall_products(stall: Stall) -> Select:
     )
 
 
+def needs_attention(stall: Stall) -> dict[str, list[Product]]:
+    """What the seller should act on: rejected products (with the officer's reason) and
+    products on sale whose stock no longer covers the minimum order."""
+    rows = list(db.session.scalars(
+        select(Product).where(Product.stall_id == stall.id, Product.deleted_at.is_(None))
+        .where((Product.status == ProductStatus.REJECTED)
+               | ((Product.status == ProductStatus.APPROVED) & Product.hidden.is_(False)
+                  & (Product.stock_milli < Product.min_milli)))
+        .order_by(Product.updated_at.desc()).limit(50)
+    ))
+    return {
+        "rejected": [p for p in rows if p.status == ProductStatus.REJECTED],
+        "out_of_stock": [p for p in rows if p.status == ProductStatus.APPROVED],
+    }
+
+
 def clean_product_data(data: dict) -> dict:
     """Normalise and check product fields; ValidationError names each bad field."""
     errors = {}
@@ -117,29 +135,30 @@ def clean_product_data(data: dict) -> dict:
     clean["description"] = nfc_multiline(clean["description"])[:5000]
     if not clean["name"]:
         errors["name"] = _l("Nhập tên sản phẩm.")
+    clean["category_id"] = _as_id(clean["category_id"])
     if db.session.get(Category, clean["category_id"] or 0) is None:
         errors["category_id"] = _l("Chọn danh mục.")
     unit = UNITS.get(clean["unit"] or "")
     if unit is None:
         errors["unit"] = _l("Chọn đơn vị bán.")
     price = clean["price"]
-    if not isinstance(price, int) or not 0 < price <= MAX_PRICE:
+    if not _is_int(price) or not 0 < price <= MAX_PRICE:
         errors["price"] = _l("Giá phải là số đồng lớn hơn 0.")
-    if not isinstance(clean["stock_milli"], int) or clean["stock_milli"] < 0:
+    if not _is_int(clean["stock_milli"]) or not 0 <= clean["stock_milli"] <= MAX_QUANTITY_MILLI:
         errors["stock_milli"] = _l("Số lượng tồn kho không hợp lệ.")
-    if not isinstance(clean["weight_grams"], int) or not 0 < clean["weight_grams"] <= 100_000:
+    if not _is_int(clean["weight_grams"]) or not 0 < clean["weight_grams"] <= 100_000:
         errors["weight_grams"] = _l("Khối lượng giao hàng từ 1 g đến 100 kg.")
     if unit is not None:
         step = MILLI if not unit.decimal else (clean["step_milli"] or MILLI)
         minimum = clean["min_milli"] or step
         clean["step_milli"], clean["min_milli"] = step, minimum
-        if not isinstance(step, int) or step <= 0:
+        if not _is_int(step) or not 0 < step <= MAX_QUANTITY_MILLI:
             errors["step_milli"] = _l("Bước số lượng không hợp lệ.")
-        elif not isinstance(minimum, int) or minimum <= 0 or minimum % step:
+        elif not _is_int(minimum) or not 0 < minimum <= MAX_QUANTITY_MILLI or minimum % step:
             errors["min_milli"] = _l("Số lượng tối thiểu phải là bội số của bước.")
-        if not unit.decimal and isinstance(clean["stock_milli"], int) and clean["stock_milli"] % MILLI:
+        if not unit.decimal and _is_int(clean["stock_milli"]) and clean["stock_milli"] % MILLI:
             errors["stock_milli"] = _l("Sản phẩm bán theo %(unit)s chỉ nhận số nguyên.", unit=unit.label)
-    gtin = (clean["gtin"] or "").strip()
+    gtin = str(clean["gtin"] or "").strip()
     if gtin and not _valid_gtin(gtin):
         errors["gtin"] = _l("Mã vạch GTIN không hợp lệ (8, 12, 13 hoặc 14 chữ số).")
     clean["gtin"] = gtin.zfill(14) if gtin and _valid_gtin(gtin) else None
@@ -154,12 +173,17 @@ def clean_product_data(data: dict) -> dict:
         errors["ocop_decision"] = _l("Nhập số quyết định công nhận OCOP.")
     if clean["ocop_date"] and clean["ocop_expiry"] and clean["ocop_expiry"] <= clean["ocop_date"]:
         errors["ocop_expiry"] = _l("Ngày hết hạn phải sau ngày công nhận.")
+    if not stars:
+        # A decision without a rating is not an OCOP claim; don't keep half of one.
+        clean["ocop_decision"] = clean["ocop_date"] = clean["ocop_expiry"] = None
     if errors:
         raise ValidationError(_l("Vui lòng kiểm tra lại các ô được đánh dấu."), errors)
     return clean
 
 
 def clean_certifications(items: list[dict]) -> list[dict]:
+    """Keep the rows that have a number (empty rows of the form are skipped); errors are keyed
+    `certifications-<row>-<field>` like the form's inputs."""
     clean, errors = [], {}
     for i, item in enumerate(items or []):
         number = nfc(item.get("number"))[:60]
@@ -177,12 +201,25 @@ def clean_certifications(items: list[dict]) -> list[dict]:
     return clean
 
 
+def check_product(data: dict, certifications: list[dict]) -> None:
+    """Only check (store nothing): raises the ValidationError create_product would."""
+    _clean_all(data, certifications or [])
+
+
+def own_open_stall(actor) -> Stall:
+    """The actor's stall if it may list products (approved); Conflict otherwise."""
+    stall = db.session.scalar(select(Stall).where(Stall.owner_id == getattr(actor, "id", None)))
+    if stall is None or stall.status != StallStatus.APPROVED:
+        raise Conflict(_l("Gian hàng của bạn cần được duyệt trước khi đăng sản phẩm."))
+    return stall
+
+
 def create_product(actor, data: dict, photos=(), certifications=None) -> Product:
     """List a product on the actor's approved stall. It goes live at once when the commune
-    auto-approves products of approved stalls; otherwise it waits in the officer's queue."""
-    stall = _own_open_stall(actor)
-    clean = clean_product_data(data)
-    certs = clean_certifications(certifications or [])
+    auto-approves products of approved stalls; otherwise it waits in the officer's queue.
+    Nothing is stored (no row, no photo file) unless every field and photo is acceptable."""
+    stall = own_open_stall(actor)
+    clean, certs = _clean_all(data, certifications or [])
     photos = [p for p in photos if p]
     if len(photos) > MAX_PHOTOS:
         raise ValidationError(_l("Tối đa %(n)s ảnh.", n=MAX_PHOTOS), {"photos": _l("Tối đa %(n)s ảnh.", n=MAX_PHOTOS)})
@@ -200,12 +237,17 @@ def create_product(actor, data: dict, photos=(), certifications=None) -> Product
 
 def update_product(actor, product_id: int, data: dict, photos=(), certifications=None,
                    remove_photo_ids=()) -> Product:
-    """Edit one's own product; in reviewing communes a change of what it is re-enters review."""
+    """Edit one's own product. In reviewing communes a change of what it is (name, category,
+    description, unit, new photos) sends an approved product back to review; a rejected one
+    always goes back to the queue. On any error the product and its photos stay as they were."""
     product = get_owned(actor, product_id)
     current = {k: getattr(product, k) for k in FIELDS}
-    clean = clean_product_data({**current, **{k: v for k, v in data.items() if k in FIELDS}})
+    clean, certs = _clean_all({**current, **{k: v for k, v in data.items() if k in FIELDS}},
+                              certifications if certifications is not None else [])
     photos = [p for p in photos if p]
-    keep = [img for img in product.images if img.id not in set(remove_photo_ids)]
+    remove = {int(i) for i in remove_photo_ids if _as_id(i)}
+    keep = [img for img in product.images if img.id not in remove]
+    removed = [img.key for img in product.images if img.id in remove]
     if len(keep) + len(photos) > MAX_PHOTOS:
         raise ValidationError(_l("Tối đa %(n)s ảnh.", n=MAX_PHOTOS), {"photos": _l("Tối đa %(n)s ảnh.", n=MAX_PHOTOS)})
     changed = {k for k, v in clean.items() if current[k] != v}
@@ -213,26 +255,28 @@ def update_product(actor, product_id: int, data: dict, photos=(), certifications
         setattr(product, key, value)
     product.slug = slugify(product.name)
     if certifications is not None:
-        product.certifications = [Certification(**item) for item in clean_certifications(certifications)]
-    for img in product.images:
-        if img.id in set(remove_photo_ids):
-            images.delete_photo(media_dir(), img.key)
+        product.certifications = [Certification(**item) for item in certs]
     product.images = keep
     _add_photos(product, photos)
-    needs_review = product.stall.commune.requires_product_review and (changed & REVIEWED_FIELDS or photos)
+    reviews = product.stall.commune.requires_product_review
+    needs_review = reviews and bool(changed & REVIEWED_FIELDS or photos)
     if product.status == ProductStatus.REJECTED or (needs_review and product.status == ProductStatus.APPROVED):
-        product.status = ProductStatus.PENDING if product.stall.commune.requires_product_review else ProductStatus.APPROVED
+        product.status = ProductStatus.PENDING if reviews else ProductStatus.APPROVED
         product.status_reason = ""
     audit.record(actor, "product.update", product, commune_id=product.stall.commune_id,
                  data={"changed": sorted(changed), "status": product.status})
     db.session.commit()
+    # Files go only after the commit: a failed save must not leave rows pointing at nothing.
+    for key in removed:
+        images.delete_photo(media_dir(), key)
     return product
 
 
 def set_hidden(actor, product_id: int, hidden: bool) -> Product:
-    """The seller takes a product off the storefront (or back on) without deleting it."""
+    """The seller takes a product off the storefront (or back on) without deleting it;
+    hiding never changes its review status."""
     product = get_owned(actor, product_id)
-    product.hidden = hidden
+    product.hidden = bool(hidden)
     db.session.commit()
     return product
 
@@ -296,19 +340,49 @@ def get_for_moderation(actor, product_id: int) -> Product:
 
 # ---- helpers ---------------------------------------------------------------------------------
 
-def _own_open_stall(actor) -> Stall:
-    stall = db.session.scalar(select(Stall).where(Stall.owner_id == actor.id))
-    if stall is None or stall.status != StallStatus.APPROVED:
-        raise Conflict(_l("Gian hàng của bạn cần được duyệt trước khi đăng sản phẩm."))
-    return stall
+def _clean_all(data: dict, certifications: list[dict]) -> tuple[dict, list[dict]]:
+    """Check the product and its certifications together, so every bad field is reported at once."""
+    errors, clean, certs = {}, None, []
+    try:
+        clean = clean_product_data(data)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    try:
+        certs = clean_certifications(certifications)
+    except ValidationError as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationError(_l("Vui lòng kiểm tra lại các ô được đánh dấu."), errors)
+    return clean, certs
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _as_id(value) -> int | None:
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value < 2**31 else None
 
 
 def _add_photos(product: Product, photos) -> None:
+    """Store the photos; if one is refused, the files already written for this call are removed."""
     position = max((img.position for img in product.images), default=-1) + 1
-    for stream in photos:
-        key, width, height = images.save_photo(stream, media_dir(), current_app.config["MAX_IMAGE_BYTES"], "photos")
-        product.images.append(ProductImage(key=key, width=width, height=height, position=position))
-        position += 1
+    stored = []
+    try:
+        for stream in photos:
+            key, width, height = images.save_photo(
+                stream, media_dir(), current_app.config["MAX_IMAGE_BYTES"], "photos")
+            stored.append(key)
+            product.images.append(ProductImage(key=key, width=width, height=height, position=position))
+            position += 1
+    except ValidationError:
+        for key in stored:
+            images.delete_photo(media_dir(), key)
+        raise
 
 
 def _valid_gtin(gtin: str) -> bool:

@@ -4,20 +4,24 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+# C0 controls (NUL included) except tab and newline: PostgreSQL refuses NUL in text, and the
+# others are never meant in a name or a story; pasted text sometimes carries them.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def nfc(text: str | None) -> str:
     """Unicode NFC with surrounding whitespace trimmed and inner runs collapsed."""
     if text is None:
         return ""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", str(text))).strip()
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", _CONTROLS.sub("", str(text)))).strip()
 
 
 def nfc_multiline(text: str | None) -> str:
     """NFC for free text where line breaks matter (descriptions, stories)."""
     if text is None:
         return ""
-    lines = unicodedata.normalize("NFC", str(text)).replace("\r\n", "\n").split("\n")
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    lines = unicodedata.normalize("NFC", _CONTROLS.sub("", text)).split("\n")
     return "\n".join(line.rstrip() for line in lines).strip()
 
 

@@ -4,6 +4,7 @@ import os
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..communes.models import Commune, Village
 from ..communes.services import managed_commune_ids, require_manage
@@ -52,31 +53,37 @@ def clean_stall_data(data: dict) -> dict:
             clean[key] = nfc(clean[key])[:255 if key == "address_line" else 120]
     if "story" in clean:
         clean["story"] = nfc_multiline(clean["story"])[:4000]
+    if "accepts_cod" in clean and not isinstance(clean["accepts_cod"], bool):
+        clean["accepts_cod"] = str(clean["accepts_cod"]).strip().lower() in {"1", "true", "y", "yes", "on"}
     if not clean.get("name"):
         errors["name"] = _l("Nhập tên gian hàng.")
     if not clean.get("household_name"):
         errors["household_name"] = _l("Nhập tên hộ/người đại diện.")
-    clean["id_number"] = (clean.get("id_number") or "").replace(" ", "")
-    if not is_valid_cccd(clean["id_number"]):
+    clean["id_number"] = str(clean.get("id_number") or "").replace(" ", "")
+    # isascii: str.isdigit and \d also accept full-width and other scripts' digits.
+    if not (clean["id_number"].isascii() and is_valid_cccd(clean["id_number"])):
         errors["id_number"] = _l("Số CCCD gồm 12 chữ số, bắt đầu bằng mã tỉnh nơi đăng ký khai sinh.")
     try:
         clean["phone"] = normalize_phone(clean.get("phone") or "")
     except ValueError:
         errors["phone"] = _l("Số điện thoại không hợp lệ.")
-    commune = db.session.get(Commune, clean.get("commune_id") or 0)
+    clean["commune_id"] = _as_id(clean.get("commune_id"))
+    commune = db.session.get(Commune, clean["commune_id"] or 0)
     if commune is None:
         errors["commune_id"] = _l("Chọn xã có chợ.")
-    village_id = clean.get("village_id") or None
+    village_id = _as_id(clean.get("village_id"))
     if village_id and (commune is None or db.session.get(Village, village_id) not in commune.villages):
         errors["village_id"] = _l("Thôn/ấp không thuộc xã đã chọn.")
     clean["village_id"] = village_id
     if clean.get("bank_bin") not in BANKS:
         errors["bank_bin"] = _l("Chọn ngân hàng.")
-    clean["bank_account"] = (clean.get("bank_account") or "").replace(" ", "")
-    if not (clean["bank_account"].isdigit() and 6 <= len(clean["bank_account"]) <= 19):
+    clean["bank_account"] = str(clean.get("bank_account") or "").replace(" ", "")
+    if not (clean["bank_account"].isascii() and clean["bank_account"].isdigit()
+            and 6 <= len(clean["bank_account"]) <= 19):
         errors["bank_account"] = _l("Số tài khoản gồm 6–19 chữ số.")
     clean["bank_holder"] = ascii_upper(clean.get("bank_holder") or "")[:70]
-    if not clean["bank_holder"] or not clean["bank_holder"].replace(" ", "").isalpha():
+    holder = clean["bank_holder"].replace(" ", "")
+    if not (holder.isascii() and holder.isalpha()):
         errors["bank_holder"] = _l("Nhập tên chủ tài khoản như trên thẻ ngân hàng.")
     if errors:
         raise ValidationError(_l("Vui lòng kiểm tra lại các ô được đánh dấu."), errors)
@@ -91,10 +98,17 @@ def open_stall(owner, data: dict, cover=None) -> Stall:
     stall = Stall(owner_id=owner.id, slug=_unique_slug(clean["name"]), status=StallStatus.PENDING, **clean)
     if cover is not None:
         stall.cover_key = _store_cover(cover)
-    db.session.add(stall)
-    db.session.flush()
-    audit.record(owner, "stall.submit", stall, commune_id=stall.commune_id)
-    db.session.commit()
+    try:
+        db.session.add(stall)
+        db.session.flush()
+        audit.record(owner, "stall.submit", stall, commune_id=stall.commune_id)
+        db.session.commit()
+    except IntegrityError:
+        # A double-tapped submit raced this one: the unique owner (or slug) decided.
+        db.session.rollback()
+        if stall.cover_key:
+            images.delete_photo(media_dir(), stall.cover_key)
+        raise Conflict(_l("Bạn đã có gian hàng."))
     return stall
 
 
@@ -106,19 +120,23 @@ def update_stall(actor, stall: Stall, data: dict, cover=None) -> Stall:
     if stall.status == StallStatus.SUSPENDED:
         raise Conflict(_l("Gian hàng đang bị tạm ngừng; liên hệ cán bộ xã."))
     clean = clean_stall_data({**{k: getattr(stall, k) for k in EDITABLE}, **data})
+    # The photo is checked before anything changes, so a bad photo leaves the stall as it was.
+    new_cover = _store_cover(cover) if cover is not None else None
     changed = {k for k, v in clean.items() if getattr(stall, k) != v}
     for key, value in clean.items():
         setattr(stall, key, value)
-    if cover is not None:
-        old = stall.cover_key
-        stall.cover_key = _store_cover(cover)
-        if old:
-            images.delete_photo(media_dir(), old)
+    old_cover = None
+    if new_cover:
+        old_cover, stall.cover_key = stall.cover_key, new_cover
     if stall.status == StallStatus.REJECTED or (changed & REVIEWED_FIELDS):
         stall.status = StallStatus.PENDING
+        stall.status_reason = ""
         stall.submitted_at = utcnow()
         audit.record(actor, "stall.resubmit", stall, commune_id=stall.commune_id, data={"changed": sorted(changed)})
     db.session.commit()
+    # Only once the new cover is committed: a failed save must not leave the stall without one.
+    if old_cover:
+        images.delete_photo(media_dir(), old_cover)
     return stall
 
 
@@ -164,6 +182,15 @@ def count_by_status(commune_id: int | None = None) -> dict[str, int]:
     if commune_id is not None:
         query = query.where(Stall.commune_id == commune_id)
     return dict(db.session.execute(query).all())
+
+
+def _as_id(value) -> int | None:
+    """An id from a form or JSON body; anything that is not a positive integer is None."""
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value < 2**31 else None
 
 
 def _store_cover(stream) -> str:
