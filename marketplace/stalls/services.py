@@ -43,6 +43,12 @@ def get_public(slug: str) -> Stall:
     return stall
 
 
+def approved_stalls(commune_id: int) -> list[Stall]:
+    """The stalls of a commune that buyers may see, by name."""
+    query = select(Stall).where(Stall.commune_id == commune_id, Stall.status == StallStatus.APPROVED)
+    return list(db.session.scalars(query.order_by(Stall.name)))
+
+
 def clean_stall_data(data: dict) -> dict:
     """Normalise and check stall fields; raises ValidationError with a message per field."""
     errors = {}
