@@ -2,6 +2,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from ..accounts import services as accounts
 from ..accounts.auth import admin_required
@@ -13,6 +14,10 @@ from ..extensions import db
 from . import services
 from .forms import CommuneSettingsForm, CreateCommuneForm, OfficerForm, ProvinceForm, VillagesForm
 from .views import bp
+
+
+def _choices(pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def _show_errors(form, exc: ServiceError, default_field: str) -> None:
@@ -31,9 +36,9 @@ def communes_list():
 def commune_new():
     province = request.args.get("province", type=int) or 0
     picker = ProvinceForm(request.args)
-    picker.province.choices = [(0, _("— Chọn tỉnh/thành phố —"))] + address.provinces()
+    picker.province.choices = [SelectChoice(0, _("— Chọn tỉnh/thành phố —"))] + _choices(address.provinces())
     form = CreateCommuneForm()
-    form.ward_code.choices = address.wards(province)
+    form.ward_code.choices = _choices(address.wards(province))
     if form.validate_on_submit():
         try:
             commune = communes.create_commune(current_user, form.ward_code.data, form.intro.data,

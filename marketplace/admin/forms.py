@@ -1,7 +1,8 @@
 """Forms of the admin module: moderation decisions and commune settings."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..accounts.forms import PhoneField
@@ -19,7 +20,7 @@ REJECT_REASONS = (
 
 
 class RejectForm(FlaskForm):
-    reason = SelectField(_l("Lý do"), choices=REJECT_REASONS)
+    reason = SelectField(_l("Lý do"), choices=[SelectChoice(value, label) for value, label in REJECT_REASONS])
     details = TextAreaField(
         _l("Giải thích cho người bán"),
         validators=[DataRequired(_l("Ghi rõ điều người bán cần sửa.")), Length(max=900)],

@@ -3,6 +3,7 @@ so a filtered, paginated page is a shareable URL."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from ..core.money import parse_vnd
@@ -39,11 +40,11 @@ class BrowseForm(FlaskForm):
     category = SelectField(_l("Danh mục"), validate_choice=False)
     min_price = PriceField(_l("Giá từ (₫)"), render_kw={"inputmode": "numeric"})
     max_price = PriceField(_l("Đến (₫)"), render_kw={"inputmode": "numeric"})
-    sort = SelectField(_l("Sắp xếp"), choices=SORTS, validate_choice=False)
+    sort = SelectField(_l("Sắp xếp"), choices=[SelectChoice(v, label) for v, label in SORTS], validate_choice=False)
 
     def __init__(self, formdata, categories=(), **kwargs):
         super().__init__(formdata=formdata, **kwargs)
-        self.category.choices = [("", _l("Tất cả"))] + [(c.slug, c.name) for c in categories]
+        self.category.choices = [SelectChoice("", _l("Tất cả"))] + [SelectChoice(c.slug, c.name) for c in categories]
         self._categories = {c.slug: c for c in categories}
         self.validate()
 
