@@ -233,10 +233,10 @@ def test_product_page_opengraph(client, make):
     assert html.count(f"/media/p/{img.key}_320.jpg") == 1  # thumbnail strip
 
 
-def test_product_page_without_photo_has_absolute_placeholder(client, make):
+def test_product_page_without_photo_has_no_og_image(client, make):
     p = make.product()
     html = client.get(f"/san-pham/{p.id}-{p.slug}").get_data(as_text=True)
-    assert '<meta property="og:image" content="http://localhost/static/img/placeholder.svg">' in html
+    assert 'property="og:title"' in html and 'property="og:image"' not in html
 
 
 def test_names_are_escaped(client, make):
@@ -259,3 +259,19 @@ def test_base_layout(client):
     assert 'class="skip" href="#main"' in html and 'id="main"' in html
     assert 'href="/quy-che-hoat-dong"' in html
     assert "style=" not in html and "<script>" not in html
+
+
+def test_commune_stalls_are_paginated(client, app, make):
+    commune = make.commune()
+    total = app.config["PER_PAGE"] + 2
+    for i in range(total):
+        make.stall(commune_obj=commune, name=f"Gian {i:02d}")
+    make.stall(commune_obj=commune, name="Gian bị ngừng", status=StallStatus.SUSPENDED)
+    html = client.get(f"/cho/{commune.slug}").get_data(as_text=True)
+    assert "Gian 00" in html and "Gian 12" not in html
+    assert f'href="/cho/{commune.slug}/gian-hang"' in html and f"Xem tất cả {total} gian hàng" in html
+    first = client.get(f"/cho/{commune.slug}/gian-hang").get_data(as_text=True)
+    assert "Gian 23" in first and "Gian 24" not in first and "Gian bị ngừng" not in first
+    second = client.get(f"/cho/{commune.slug}/gian-hang?page=2").get_data(as_text=True)
+    assert "Gian 24" in second and "Gian 25" in second and "Gian 00" not in second
+    assert client.get("/cho/khong-co/gian-hang").status_code == 404

@@ -9,6 +9,8 @@ from . import services
 
 bp = Blueprint("communes", __name__)
 
+STALLS_ON_COMMUNE_PAGE = 12
+
 
 @bp.get("/cho")
 def index():
@@ -21,5 +23,14 @@ def detail(slug):
     form = BrowseForm(request.args, categories=catalog.categories())
     page = db.paginate(catalog.browse(commune_id=commune.id, **form.browse_args()),
                        page=page_number(request.args), per_page=current_app.config["PER_PAGE"], error_out=False)
-    return render_template("communes/detail.html", commune=commune, stalls=stalls.approved_stalls(commune.id),
-                           form=form, page=page)
+    some_stalls = db.paginate(stalls.approved_stalls(commune.id), page=1, per_page=STALLS_ON_COMMUNE_PAGE,
+                              error_out=False)
+    return render_template("communes/detail.html", commune=commune, stalls=some_stalls, form=form, page=page)
+
+
+@bp.get("/cho/<slug>/gian-hang")
+def stalls_list(slug):
+    commune = services.get_by_slug(slug)
+    page = db.paginate(stalls.approved_stalls(commune.id), page=page_number(request.args),
+                       per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("communes/stalls.html", commune=commune, page=page)

@@ -43,12 +43,6 @@ def get_public(slug: str) -> Stall:
     return stall
 
 
-def approved_stalls(commune_id: int) -> list[Stall]:
-    """The stalls of a commune that buyers may see, by name."""
-    query = select(Stall).where(Stall.commune_id == commune_id, Stall.status == StallStatus.APPROVED)
-    return list(db.session.scalars(query.order_by(Stall.name)))
-
-
 def clean_stall_data(data: dict) -> dict:
     """Normalise and check stall fields; raises ValidationError with a message per field."""
     errors = {}
@@ -184,3 +178,12 @@ def _unique_slug(name: str) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def approved_stalls(commune_id: int | None = None):
+    """A select of the stalls buyers may see (approved only), optionally in one commune,
+    ordered by name so pages are stable."""
+    query = select(Stall).where(Stall.status == StallStatus.APPROVED)
+    if commune_id is not None:
+        query = query.where(Stall.commune_id == commune_id)
+    return query.order_by(Stall.name, Stall.id)
