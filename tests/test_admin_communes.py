@@ -156,3 +156,21 @@ def test_communes_list(client, admin, make):
     login(client, admin)
     html = client.get("/quan-ly/xa").get_data(as_text=True)
     assert "Xã Phúc Hòa" in html and "Xã Chợ Lách" in html and "Vĩnh Long" in html
+
+
+def test_hostile_input_never_500(client, admin, make):
+    commune = make.commune()
+    login(client, admin)
+    huge = "99999999999999999999"
+    assert client.get(f"/quan-ly/xa/them?province={huge}").status_code == 200
+    assert client.post(f"/quan-ly/xa/them?province={BAC_NINH}", data={"ward_code": huge}).status_code == 422
+    assert client.get(f"/quan-ly/xa/{huge}").status_code == 404
+    assert client.post(f"/quan-ly/xa/{commune.id}/can-bo/{huge}/bo").status_code == 404
+    r = client.post(f"/quan-ly/xa/{commune.id}", data={"household_count": huge, "intro": "<script>x</script>" * 1000})
+    assert r.status_code == 422 and "<script>x" not in r.get_data(as_text=True)
+    r = client.post(f"/quan-ly/xa/{commune.id}/thon", data={"names": "x" * 500 + "\n😀 Thôn <b>Mới</b>"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    names = sorted(v.name for v in db.session.get(Commune, commune.id).villages)
+    assert "😀 Thôn <b>Mới</b>" in names and "x" * 120 in names
+    assert "<b>Mới</b>" not in client.get(f"/cho/{commune.slug}").get_data(as_text=True)

@@ -209,3 +209,11 @@ def test_audit_log_paginates(client, app, world, make):
     second = client.get("/quan-ly/nhat-ky?page=2").get_data(as_text=True)
     assert "r000" in second
     assert client.get("/quan-ly/nhat-ky?page=abc").status_code == 200
+
+
+def test_ids_beyond_the_column_range_are_404(client, world):
+    login(client, world["admin"])
+    huge = "99999999999999999999"
+    assert client.get(f"/quan-ly/duyet/gian-hang/{huge}").status_code == 404
+    assert client.post(f"/quan-ly/duyet/san-pham/{huge}/duyet").status_code == 404
+    assert client.get(f"/san-pham/{huge}-x").status_code == 404

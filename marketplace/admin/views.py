@@ -15,6 +15,7 @@ from ..stalls.banks import bank_name
 from . import services
 from .forms import DecisionForm, RejectForm
 
+# Ids in URLs are capped at the 32-bit column range: a bigger number is a 404, not a DB error.
 bp = Blueprint("admin", __name__, url_prefix="/quan-ly")
 bp.add_app_template_global(bank_name, "bank_name")
 
@@ -39,7 +40,7 @@ def queue():
                            reject_form=RejectForm())
 
 
-@bp.get("/duyet/<kind>/<int:item_id>")
+@bp.get("/duyet/<kind>/<int(max=2147483647):item_id>")
 @officer_required
 def review(kind, item_id):
     load, _approve, _reject, template = _kind(kind)
@@ -47,7 +48,7 @@ def review(kind, item_id):
     return render_template(template, item=item, form=DecisionForm(), reject_form=RejectForm())
 
 
-@bp.post("/duyet/<kind>/<int:item_id>/duyet")
+@bp.post("/duyet/<kind>/<int(max=2147483647):item_id>/duyet")
 @officer_required
 def approve(kind, item_id):
     load, approve_item, _reject, _template = _kind(kind)
@@ -62,7 +63,7 @@ def approve(kind, item_id):
     return redirect(url_for("admin.queue"))
 
 
-@bp.post("/duyet/<kind>/<int:item_id>/tu-choi")
+@bp.post("/duyet/<kind>/<int(max=2147483647):item_id>/tu-choi")
 @officer_required
 def reject(kind, item_id):
     load, _approve, reject_item, template = _kind(kind)
