@@ -191,6 +191,7 @@ def test_audit_log_is_scoped_and_newest_first(client, world):
     assert "Ảnh mờ X" in html and "Ảnh mờ Y" not in html
     assert html.index("Từ chối sản phẩm") < html.index("Duyệt gian hàng")  # newest first
     assert "Cán bộ X" in html
+    assert f'href="/quan-ly/duyet/gian-hang/{world["stall_x"].id}"' in html
 
     login(client, world["admin"])
     html = client.get("/quan-ly/nhat-ky").get_data(as_text=True)
