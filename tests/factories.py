@@ -112,13 +112,3 @@ def jpeg_bytes(size=(800, 600), color=(200, 60, 40), exif_gps=False) -> bytes:
     else:
         img.save(buf, "JPEG")
     return buf.getvalue()
-
-
-def image(product_obj, key=None, width=1200, height=900, position=0):
-    """A photo record for a product (the files themselves are not needed to render pages)."""
-    from marketplace.catalog.models import ProductImage
-
-    img = ProductImage(product=product_obj, key=key or f"img{_n():021d}", width=width, height=height, position=position)
-    db.session.add(img)
-    db.session.commit()
-    return img

@@ -4,7 +4,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from marketplace.catalog.models import Certification, ProductStatus
+from marketplace.catalog.models import Certification, ProductImage, ProductStatus
+from marketplace.extensions import db
 from marketplace.stalls.models import StallStatus
 
 
@@ -23,6 +24,14 @@ def market(make):
         "stall_suspended": make.product(make.stall(commune_obj=commune, status=StallStatus.SUSPENDED), name="Bưởi gian ngừng"),
     }
     return commune, items
+
+
+def _image(product, position=0, width=1200, height=900):
+    """A photo record (the files are not needed to render pages)."""
+    img = ProductImage(product=product, key=f"img{product.id}x{position}", width=width, height=height, position=position)
+    db.session.add(img)
+    db.session.commit()
+    return img
 
 
 HIDDEN_KEYS = ("pending", "rejected", "hidden", "deleted", "stall_pending", "stall_suspended")
@@ -200,8 +209,6 @@ def test_product_page_ocop_and_certifications_expiry(client, make, app):
                                           issued_on=today - timedelta(days=100), expires_on=today + timedelta(days=300)))
     p.certifications.append(Certification(kind="organic", number="HC-99", body="Tổ chức B",
                                           expires_on=today - timedelta(days=1)))
-    from marketplace.extensions import db
-
     db.session.commit()
     html = client.get(f"/san-pham/{p.id}-{p.slug}").get_data(as_text=True)
     assert "OCOP" in html and "★★★★" in html and "1234/QĐ-UBND" in html
@@ -219,8 +226,8 @@ def test_product_page_valid_ocop_not_marked_expired(client, make):
 
 def test_product_page_opengraph(client, make):
     p = make.product(name="Bưởi da xanh", price=60_000, description="Bưởi ruột hồng Chợ Lách.")
-    img = make.image(p, width=1200, height=900)
-    make.image(p, position=1)
+    img = _image(p)
+    _image(p, position=1)
     html = client.get(f"/san-pham/{p.id}-{p.slug}").get_data(as_text=True)
     og = dict(re.findall(r'<meta property="([^"]+)" content="([^"]*)"', html))
     assert og["og:type"] == "product"

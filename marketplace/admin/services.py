@@ -1,25 +1,15 @@
-"""What the admin module reads: items under moderation and the audit log, within the
-communes the actor manages. Decisions themselves go through the stalls and catalog services."""
+"""What the admin module reads and does beyond single decisions: the audit log within the
+communes the actor manages, communes for the admin, villages in bulk. Moderation decisions
+themselves go through the stalls and catalog services."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
 from ..accounts.models import User
 from ..communes.models import Commune, OfficerAssignment
-from ..communes.services import add_village, managed_commune_ids, require_manage
+from ..communes.services import add_village, managed_commune_ids
 from ..core.audit import AuditEntry
 from ..core.errors import Conflict, NotFound, deny
 from ..extensions import db
-from ..stalls.models import Stall
-
-
-def stall_for_moderation(actor, stall_id: int) -> Stall:
-    """A stall the actor may review: 404 when it does not exist, 403 (logged) when it belongs
-    to a commune the actor does not manage."""
-    stall = db.session.get(Stall, stall_id)
-    if stall is None:
-        raise NotFound(_l("Không tìm thấy gian hàng."))
-    require_manage(actor, stall.commune_id, "stall.view", stall)
-    return stall
 
 
 def audit_entries(actor) -> Select:

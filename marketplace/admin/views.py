@@ -21,7 +21,7 @@ bp.add_app_template_global(bank_name, "bank_name")
 
 # Each kind of item under moderation: how to load it (with authorization) and decide on it.
 KINDS = {
-    "gian-hang": (services.stall_for_moderation, stalls.approve_stall, stalls.reject_stall, "admin/stall_review.html"),
+    "gian-hang": (stalls.get_for_moderation, stalls.approve_stall, stalls.reject_stall, "admin/stall_review.html"),
     "san-pham": (catalog.get_for_moderation, catalog.approve_product, catalog.reject_product, "admin/product_review.html"),
 }
 

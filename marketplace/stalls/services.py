@@ -187,3 +187,21 @@ def approved_stalls(commune_id: int | None = None):
     if commune_id is not None:
         query = query.where(Stall.commune_id == commune_id)
     return query.order_by(Stall.name, Stall.id)
+
+
+def get_for_viewer(viewer, stall_id: int) -> Stall:
+    """A stall by id as `viewer` may see it: any approved stall, or the viewer's own stall in
+    whatever status; NotFound otherwise (a pending stall is nobody else's business)."""
+    stall = db.session.get(Stall, stall_id)
+    if stall is None or (stall.status != StallStatus.APPROVED and stall.owner_id != getattr(viewer, "id", None)):
+        raise NotFound(_l("Không tìm thấy gian hàng."))
+    return stall
+
+
+def get_for_moderation(actor, stall_id: int) -> Stall:
+    """A stall an officer of its commune (or an admin) may review; NotFound or Forbidden."""
+    stall = db.session.get(Stall, stall_id)
+    if stall is None:
+        raise NotFound(_l("Không tìm thấy gian hàng."))
+    require_manage(actor, stall.commune_id, "stall.view", stall)
+    return stall
