@@ -218,3 +218,16 @@ def test_ids_beyond_the_column_range_are_404(client, world):
     assert client.get(f"/quan-ly/duyet/gian-hang/{huge}").status_code == 404
     assert client.post(f"/quan-ly/duyet/san-pham/{huge}/duyet").status_code == 404
     assert client.get(f"/san-pham/{huge}-x").status_code == 404
+
+
+def test_decisions_need_the_csrf_token(client, app, world):
+    login(client, world["officer_x"])
+    stall = world["stall_x"]
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        assert client.post(f"/quan-ly/duyet/gian-hang/{stall.id}/duyet").status_code == 400
+        r = client.post(f"/quan-ly/duyet/gian-hang/{stall.id}/tu-choi", data={"reason": "info", "details": "x"})
+        assert r.status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert _status(Stall, stall.id) == "pending"

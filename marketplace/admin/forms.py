@@ -33,10 +33,6 @@ class RejectForm(FlaskForm):
         return f"{label}: {self.details.data.strip()}"
 
 
-class DecisionForm(FlaskForm):
-    """An empty form: only its CSRF token, for one-click approval."""
-
-
 class ProvinceForm(FlaskForm):
     class Meta:
         csrf = False

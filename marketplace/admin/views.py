@@ -13,9 +13,8 @@ from ..extensions import db
 from ..stalls import services as stalls
 from ..stalls.banks import bank_name
 from . import services
-from .forms import DecisionForm, RejectForm
+from .forms import RejectForm
 
-# Ids in URLs are capped at the 32-bit column range: a bigger number is a 404, not a DB error.
 bp = Blueprint("admin", __name__, url_prefix="/quan-ly")
 bp.add_app_template_global(bank_name, "bank_name")
 
@@ -24,6 +23,10 @@ KINDS = {
     "gian-hang": (stalls.get_for_moderation, stalls.approve_stall, stalls.reject_stall, "admin/stall_review.html"),
     "san-pham": (catalog.get_for_moderation, catalog.approve_product, catalog.reject_product, "admin/product_review.html"),
 }
+
+
+# Ids in URLs are capped at the 32-bit column range: a bigger number is a 404, not a DB error.
+ITEM = "<kind>/<int(max=2147483647):item_id>"
 
 
 def _kind(kind: str):
@@ -36,34 +39,32 @@ def _kind(kind: str):
 @officer_required
 def queue():
     return render_template("admin/queue.html", stalls=stalls.pending_stalls(current_user),
-                           products=catalog.pending_products(current_user), form=DecisionForm(),
-                           reject_form=RejectForm())
+                           products=catalog.pending_products(current_user), reject_form=RejectForm())
 
 
-@bp.get("/duyet/<kind>/<int(max=2147483647):item_id>")
+@bp.get(f"/duyet/{ITEM}")
 @officer_required
 def review(kind, item_id):
     load, _approve, _reject, template = _kind(kind)
     item = load(current_user, item_id)
-    return render_template(template, item=item, form=DecisionForm(), reject_form=RejectForm())
+    return render_template(template, item=item, reject_form=RejectForm())
 
 
-@bp.post("/duyet/<kind>/<int(max=2147483647):item_id>/duyet")
+@bp.post(f"/duyet/{ITEM}/duyet")
 @officer_required
 def approve(kind, item_id):
     load, approve_item, _reject, _template = _kind(kind)
     item = load(current_user, item_id)
-    if DecisionForm().validate_on_submit():
-        try:
-            approve_item(current_user, item)
-        except ServiceError as exc:  # e.g. already decided by a colleague a moment ago
-            flash(exc.message, "error")
-        else:
-            flash(_("Đã duyệt “%(name)s”.", name=item.name), "success")
+    try:  # CSRF is checked for every POST by CSRFProtect
+        approve_item(current_user, item)
+    except ServiceError as exc:  # e.g. already decided by a colleague a moment ago
+        flash(exc.message, "error")
+    else:
+        flash(_("Đã duyệt “%(name)s”.", name=item.name), "success")
     return redirect(url_for("admin.queue"))
 
 
-@bp.post("/duyet/<kind>/<int(max=2147483647):item_id>/tu-choi")
+@bp.post(f"/duyet/{ITEM}/tu-choi")
 @officer_required
 def reject(kind, item_id):
     load, _approve, reject_item, template = _kind(kind)
@@ -77,7 +78,7 @@ def reject(kind, item_id):
         else:
             flash(_("Đã từ chối “%(name)s”. Người bán sẽ thấy lý do.", name=item.name), "success")
             return redirect(url_for("admin.queue"))
-    return render_template(template, item=item, form=DecisionForm(), reject_form=form), 422
+    return render_template(template, item=item, reject_form=form), 422
 
 
 @bp.get("/nhat-ky")
