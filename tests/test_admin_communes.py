@@ -174,3 +174,23 @@ def test_hostile_input_never_500(client, admin, make):
     names = sorted(v.name for v in db.session.get(Commune, commune.id).villages)
     assert "😀 Thôn <b>Mới</b>" in names and "x" * 120 in names
     assert "<b>Mới</b>" not in client.get(f"/cho/{commune.slug}").get_data(as_text=True)
+
+
+def test_update_commune_settings_service(app, make):
+    from marketplace.communes.services import update_commune_settings
+    from marketplace.core.errors import Forbidden, ValidationError
+
+    commune = make.commune()
+    admin_user = make.user(admin=True)
+    officer = make.officer(commune)
+    with app.test_request_context(), pytest.raises(Forbidden):  # messages are translated per request
+        update_commune_settings(officer, commune, {"intro": "Không được"})
+    with app.test_request_context(), pytest.raises(ValidationError) as exc:
+        update_commune_settings(admin_user, commune, {"household_count": -1})
+    assert "household_count" in exc.value.fields
+    same = {"intro": "", "requires_product_review": True, "household_count": None, "contact": ""}
+    update_commune_settings(admin_user, commune, same)
+    assert db.session.query(AuditEntry).count() == 0  # nothing changed, nothing to record
+    update_commune_settings(admin_user, commune, {**same, "intro": "  Cha\u0300o mừng  "})  # decomposed à
+    entry = db.session.scalar(select(AuditEntry))
+    assert entry.data["before"] == {"intro": ""} and commune.intro == "Chào mừng"
