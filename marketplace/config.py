@@ -27,6 +27,13 @@ class Config:
     MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
     PER_PAGE = 24
 
+    # Who runs the marketplace, shown on the operating rules page (Nghị định 52/2013/NĐ-CP
+    # requires the operator's name, address and contact to be published).
+    OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "Ban quản lý Chợ Xã (chưa cấu hình)")
+    OPERATOR_ADDRESS = os.environ.get("OPERATOR_ADDRESS", "Địa chỉ đơn vị vận hành (chưa cấu hình)")
+    OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "lienhe@example.vn")
+    OPERATOR_PHONE = os.environ.get("OPERATOR_PHONE", "0000 000 000")
+
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from ..core import address, audit
 from ..core.errors import Conflict, NotFound, ValidationError, deny
-from ..core.text import nfc, slugify
+from ..core.text import nfc, nfc_multiline, slugify
 from ..extensions import db
 from .models import Commune, OfficerAssignment, Village
 
@@ -110,3 +110,32 @@ def unassign_officer(actor, user, commune: Commune) -> None:
         db.session.delete(assignment)
         audit.record(actor, "officer.unassign", commune, commune_id=commune.id, data={"user_id": user.id})
         db.session.commit()
+
+
+SETTINGS = ("intro", "requires_product_review", "household_count", "contact")
+
+
+def update_commune_settings(actor, commune: Commune, data: dict) -> Commune:
+    """Change a commune's intro, review policy, household count and contact; admin only.
+    The change and its old values are written to the audit log in the same transaction."""
+    if not actor.is_admin:
+        raise deny(actor, "commune.update", commune)
+    clean = {
+        "intro": nfc_multiline(data.get("intro"))[:4000],
+        "requires_product_review": bool(data.get("requires_product_review")),
+        "household_count": data.get("household_count"),
+        "contact": nfc_multiline(data.get("contact"))[:1000],
+    }
+    count = clean["household_count"]
+    if count is not None and (not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 10_000_000):
+        message = _l("Số hộ phải là số nguyên không âm.")
+        raise ValidationError(message, {"household_count": message})
+    before = {k: getattr(commune, k) for k in SETTINGS}
+    changed = {k: v for k, v in clean.items() if before[k] != v}
+    for key, value in changed.items():
+        setattr(commune, key, value)
+    if changed:
+        audit.record(actor, "commune.update", commune, commune_id=commune.id,
+                     data={"changed": sorted(changed), "before": {k: before[k] for k in changed}})
+    db.session.commit()
+    return commune

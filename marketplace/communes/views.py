@@ -1,4 +1,36 @@
-"""Commune pages ("Chợ Phúc Hòa")."""
-from flask import Blueprint
+"""Commune pages ("Chợ Phúc Hòa"): the list of communes and each commune's market."""
+from flask import Blueprint, current_app, render_template, request
+
+from ..catalog import services as catalog
+from ..catalog.filters import BrowseForm, page_number
+from ..extensions import db
+from ..stalls import services as stalls
+from . import services
 
 bp = Blueprint("communes", __name__)
+
+STALLS_ON_COMMUNE_PAGE = 12
+
+
+@bp.get("/cho")
+def index():
+    return render_template("communes/index.html", communes=services.list_communes())
+
+
+@bp.get("/cho/<slug>")
+def detail(slug):
+    commune = services.get_by_slug(slug)
+    form = BrowseForm(request.args, categories=catalog.categories())
+    page = db.paginate(catalog.browse(commune_id=commune.id, **form.browse_args()),
+                       page=page_number(request.args), per_page=current_app.config["PER_PAGE"], error_out=False)
+    some_stalls = db.paginate(stalls.approved_stalls(commune.id), page=1, per_page=STALLS_ON_COMMUNE_PAGE,
+                              error_out=False)
+    return render_template("communes/detail.html", commune=commune, stalls=some_stalls, form=form, page=page)
+
+
+@bp.get("/cho/<slug>/gian-hang")
+def stalls_list(slug):
+    commune = services.get_by_slug(slug)
+    page = db.paginate(stalls.approved_stalls(commune.id), page=page_number(request.args),
+                       per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("communes/stalls.html", commune=commune, page=page)
