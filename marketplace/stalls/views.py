@@ -3,7 +3,6 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from ..catalog import services as catalog
 from ..core.formerrors import run_form_action
@@ -64,16 +63,8 @@ def edit():
 def public(slug):
     stall = services.get_public(slug)
     page = db.paginate(catalog.browse(stall_id=stall.id), per_page=current_app.config["PER_PAGE"], error_out=False)
-    return render_template("stalls/public.html", stall=stall, page=page, commune_url=commune_url(stall.commune),
+    return render_template("stalls/public.html", stall=stall, page=page,
                            base_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/"))
-
-
-def commune_url(commune) -> str:
-    """The commune's storefront page; a plain path while that page lives in another blueprint."""
-    try:
-        return url_for("communes.detail", slug=commune.slug)
-    except BuildError:
-        return f"/cho/{commune.slug}"
 
 
 def _save(form, action):
