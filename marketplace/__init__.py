@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "marketplace.communes.views",
     "marketplace.stalls.views",
     "marketplace.catalog.views",
+    "marketplace.trace.views",
     "marketplace.admin.views",
     "marketplace.api.v1",
 )
@@ -28,6 +29,7 @@ MODEL_MODULES = (
     "marketplace.communes.models",
     "marketplace.stalls.models",
     "marketplace.catalog.models",
+    "marketplace.trace.models",
 )
 
 
