@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -53,7 +54,7 @@ class BatchForm(FlaskForm):
     def __init__(self, *args, product=None, **kwargs):
         super().__init__(*args, **kwargs)
         certs = product.certifications if product is not None else []
-        self.certification_ids.choices = [(c.id, f"{c.kind.upper()} {c.number}") for c in certs]
+        self.certification_ids.choices = [SelectChoice(c.id, f"{c.kind.upper()} {c.number}") for c in certs]
 
     def to_data(self) -> dict:
         return {
@@ -65,7 +66,7 @@ class BatchForm(FlaskForm):
 
 
 class EventForm(FlaskForm):
-    kind = SelectField(_l("Công việc"), choices=list(EVENT_LABELS.items()),
+    kind = SelectField(_l("Công việc"), choices=[SelectChoice(k, v) for k, v in EVENT_LABELS.items()],
                        validators=[InputRequired(_l("Chọn loại công việc."))])
     happened_on = DateField(_l("Ngày"), validators=[InputRequired(_l("Nhập ngày."))])
     material = StringField(_l("Vật tư đã dùng (phân, thuốc…)"), validators=[Optional(), Length(max=160)])
@@ -92,6 +93,6 @@ class SheetForm(FlaskForm):
     class Meta:
         csrf = False
 
-    layout = SelectField(_l("Khổ giấy"), choices=[(k, v.label) for k, v in LAYOUTS.items()], default="a4-5x13")
+    layout = SelectField(_l("Khổ giấy"), choices=[SelectChoice(k, v.label) for k, v in LAYOUTS.items()], default="a4-5x13")
     first = IntegerField(_l("Từ số"), validators=[Optional(), NumberRange(min=1)])
     last = IntegerField(_l("Đến số"), validators=[Optional(), NumberRange(min=1)])
