@@ -69,18 +69,31 @@ def _fonts() -> tuple[str, str]:
     return "DejaVuSans", "DejaVuSans-Bold"
 
 
-def qr_matrix(data: str, version: int | None = None) -> list[list[bool]]:
-    """Modules of the QR code (error correction M), without quiet zone; `version` is a hint
-    that skips the size search when the data fits it."""
-    code = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M, border=0)
+def qr_matrix(data: str, version: int | None = None, mask: int | None = None) -> list[list[bool]]:
+    """Modules of the QR code (error correction M), without quiet zone.
+
+    `version` and `mask` are hints for sheets: scoring all eight masks is ~90% of the cost of
+    a code, and codes of one batch share length and alphabet, so the mask that scores best for
+    the first code is reused for the rest (any mask is a valid symbol; the score only avoids
+    patterns that confuse scanners, and the sheet tests decode every label).
+    """
+    code = qrcode.QRCode(version=version, error_correction=ERROR_CORRECT_M, border=0, mask_pattern=mask)
     code.add_data(data)
     try:
         code.make(fit=version is None)
     except DataOverflowError:
-        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+        code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=mask)
         code.add_data(data)
         code.make(fit=True)
     return code.get_matrix()
+
+
+def _best_mask(data: str) -> tuple[int, int]:
+    """(version, mask) qrcode picks for `data` after scoring every mask."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(data)
+    code.make(fit=True)
+    return code.version, code.best_mask_pattern()
 
 
 def qr_png(data: str, box_size: int = 8) -> bytes:
@@ -94,11 +107,14 @@ def qr_png(data: str, box_size: int = 8) -> bytes:
 
 
 def _draw_qr(pdf: canvas.Canvas, matrix, x: float, y: float, side: float) -> None:
-    """Draw the modules inside a square of `side` points whose border is the quiet zone."""
+    """Draw the modules inside a square of `side` points whose border is the quiet zone.
+
+    The square is scaled so one module is one unit: each horizontal run of dark modules is one
+    integer `re` operator, which keeps 1,000 codes fast to write and the file small.
+    """
     n = len(matrix)
     module = side / (n + 2 * QUIET)
-    top = y + side - QUIET * module
-    path = pdf.beginPath()
+    ops = []
     for r, row in enumerate(matrix):
         c = 0
         while c < n:
@@ -106,10 +122,15 @@ def _draw_qr(pdf: canvas.Canvas, matrix, x: float, y: float, side: float) -> Non
                 start = c
                 while c < n and row[c]:
                     c += 1
-                path.rect(x + (QUIET + start) * module, top - (r + 1) * module, (c - start) * module, module)
+                ops.append(f"{start} {r} {c - start} 1 re")
             else:
                 c += 1
-    pdf.drawPath(path, stroke=0, fill=1)
+    pdf.saveState()
+    # Origin at the top-left module, y growing downwards like the matrix rows.
+    pdf.transform(module, 0, 0, -module, x + QUIET * module, y + side - QUIET * module)
+    # Raw path operators: reportlab's own widgets write to the page stream the same way.
+    pdf._code.append(" ".join(ops) + " f")
+    pdf.restoreState()
 
 
 def _wrap(text: str, font: str, size: float, width: float, max_lines: int) -> list[str]:
@@ -160,14 +181,13 @@ def stamp_sheet_pdf(stamps: list[tuple[int, str]], product_name: str, batch_code
     pdf = canvas.Canvas(buffer, pagesize=layout.page, pageCompression=1)
     pdf.setTitle(f"Tem truy xuất — {product_name} — lô {batch_code}")
     pad = 1 * mm
-    version = None
+    version, mask = _best_mask(stamps[0][1]) if stamps else (None, None)
     for index, (serial, url) in enumerate(stamps):
         slot = index % layout.per_page
         if index and slot == 0:
             pdf.showPage()
         x, y = layout.origin(slot)
-        matrix = qr_matrix(url, version)
-        version = (len(matrix) - 17) // 4  # codes of one batch have the same length: reuse the size
+        matrix = qr_matrix(url, version, mask)
         side = min(layout.qr_side, layout.height if not layout.qr_top else layout.width)
         if layout.qr_top:
             qx, qy = x + (layout.width - side) / 2, y + layout.height - side
