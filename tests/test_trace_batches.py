@@ -205,3 +205,34 @@ def test_seller_batch_list_filters_by_product(client, make):
     login(client, product.stall.owner)
     text = client.get(f"/gian-hang-cua-toi/lo?san_pham={other.id}").get_data(as_text=True)
     assert "NHAN-1" in text and "VAI-1" not in text
+
+
+def test_concurrent_stamp_issues_never_share_a_serial(app, make):
+    import threading
+
+    batch = make.batch()
+    owner_id, batch_id = batch.stall.owner_id, batch.id
+    barrier, errors, ranges = threading.Barrier(6), [], []
+
+    def issue():
+        try:
+            with app.test_request_context():
+                from marketplace.accounts.models import User
+
+                owner = db.session.get(User, owner_id)
+                barrier.wait()
+                ranges.append(trace.issue_stamps(owner, batch_id, 50))
+                db.session.remove()
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=issue) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert sorted(ranges) == [(1 + 50 * i, 50 * (i + 1)) for i in range(6)]
+    db.session.expire_all()
+    assert db.session.get(Batch, batch_id).stamp_count == 300
+    assert sorted(make.stamp_codes(batch)) == list(range(1, 301))

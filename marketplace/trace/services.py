@@ -305,9 +305,8 @@ def record_scan(stamp_id: int, ip: str | None, user_agent: str | None) -> bool:
     """Count one scan of a stamp and log it; False when there is no such stamp.
 
     The count is one UPDATE ... SET scan_count = scan_count + 1, so concurrent scans never lose
-    an increment; the transaction starts with that write so SQLite takes its write lock first.
+    an increment.
     """
-    db.session.commit()  # end any read transaction: a write must not upgrade a stale snapshot
     now = utcnow()
     row = db.session.execute(
         update(Stamp).where(Stamp.id == stamp_id)
