@@ -236,3 +236,25 @@ def test_concurrent_stamp_issues_never_share_a_serial(app, make):
     db.session.expire_all()
     assert db.session.get(Batch, batch_id).stamp_count == 300
     assert sorted(make.stamp_codes(batch)) == list(range(1, 301))
+
+
+def test_edit_batch_chooses_certifications_and_ocop(client, make):
+    from marketplace.catalog.models import Certification
+
+    product = make.product(ocop_stars=3, ocop_decision="QĐ 7/UBND")
+    cert = Certification(product=product, kind="vietgap", number="VG-77")
+    db.session.add(cert)
+    db.session.commit()
+    batch = make.batch(product, code="L1", stamps=1)
+    code = make.stamp_codes(batch)[1]
+    login(client, product.stall.owner)
+    form = client.get(f"/gian-hang-cua-toi/lo/{batch.id}/sua").get_data(as_text=True)
+    assert "VIETGAP VG-77" in form and "Hiển thị OCOP" in form and 'value="L1"' in form
+    r = client.post(f"/gian-hang-cua-toi/lo/{batch.id}/sua", data={
+        "code": "L1", "harvested_on": "2026-06-01", "certification_ids": [str(cert.id)], "quantity": "12,5"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    fresh = db.session.get(Batch, batch.id)
+    assert fresh.certification_ids == [cert.id] and fresh.show_ocop is False and fresh.quantity_milli == 12_500
+    page = client.get(f"/t/{code}").get_data(as_text=True)
+    assert "VG-77" in page and "QĐ 7/UBND" not in page

@@ -55,13 +55,16 @@ class BatchForm(FlaskForm):
         super().__init__(*args, **kwargs)
         certs = product.certifications if product is not None else []
         self.certification_ids.choices = [SelectChoice(c.id, f"{c.kind.upper()} {c.number}") for c in certs]
+        if product is not None and not product.ocop_stars:
+            del self.show_ocop  # nothing to show; the batch keeps the default for a later rating
 
     def to_data(self) -> dict:
         return {
             "code": self.code.data, "harvested_on": self.harvested_on.data, "packed_on": self.packed_on.data,
             "best_before": self.best_before.data, "quantity_milli": self.quantity.milli, "place": self.place.data,
             "latitude": self.latitude.data, "longitude": self.longitude.data,
-            "certification_ids": self.certification_ids.data or [], "show_ocop": self.show_ocop.data,
+            "certification_ids": self.certification_ids.data or [],
+            "show_ocop": self.show_ocop.data if "show_ocop" in self else None,
         }
 
 
