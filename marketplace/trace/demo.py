@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from ..core.timeutil import utcnow
 from ..extensions import db
 from . import services
 from .models import EventKind, Stamp
@@ -26,7 +25,7 @@ JOURNEY = (
 
 def seed_demo(created: dict, stamps_per_batch: int = 20) -> dict:
     batches, stamp_codes = [], []
-    today = utcnow().date()
+    today = services.local_today()
     for product in list(created.get("products") or [])[:3]:
         owner = product.stall.owner
         batch = services.create_batch(owner, product.id, {

@@ -18,7 +18,7 @@ from ..communes.services import require_manage
 from ..core import images
 from ..core.errors import Conflict, NotFound, ValidationError, deny
 from ..core.text import nfc, nfc_multiline
-from ..core.timeutil import utcnow
+from ..core.timeutil import to_local, utcnow
 from ..extensions import db
 from . import codes
 from .models import Batch, EventKind, Scan, Stamp, TraceEvent
@@ -33,6 +33,11 @@ _CODE_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
 
 def media_dir() -> str:
     return os.path.join(current_app.config["MEDIA_DIR"], "t")
+
+
+def local_today() -> date:
+    """Today in Vietnam: a farmer's 6 a.m. entry is not 'in the future' because UTC lags."""
+    return to_local(utcnow()).date()
 
 
 def stamp_key() -> bytes:
@@ -68,7 +73,7 @@ def stall_batches(stall_id: int, product_id: int | None = None) -> Select:
 
 def suggest_code(product: Product, day: date | None = None) -> str:
     """A batch code not yet used for this product: the harvest date, then -2, -3, ..."""
-    base = (day or utcnow().date()).strftime("%y%m%d")
+    base = (day or local_today()).strftime("%y%m%d")
     taken = set(db.session.scalars(select(Batch.code).where(Batch.product_id == product.id,
                                                             Batch.code.like(base + "%"))))
     code, n = base, 1
@@ -171,7 +176,7 @@ def clean_event_data(batch: Batch, data: dict) -> dict:
         errors["kind"] = _l("Chọn loại công việc.")
     if not isinstance(clean["happened_on"], date):
         errors["happened_on"] = _l("Nhập ngày.")
-    elif clean["happened_on"] > utcnow().date():
+    elif clean["happened_on"] > local_today():
         errors["happened_on"] = _l("Ngày không thể ở tương lai.")
     days = clean["preharvest_days"]
     if days is not None and (not isinstance(days, int) or not 0 <= days <= 365):
@@ -345,7 +350,7 @@ def trace_view(stamp_id: int | None) -> dict:
     config = current_app.config
     places = db.session.scalar(select(func.count(func.distinct(Scan.place)))
                                .where(Scan.stamp_id == stamp.id, Scan.place != ""))
-    today = utcnow().date()
+    today = local_today()
     certifications = [
         {"kind": c.kind, "number": c.number, "body": c.body, "issued_on": c.issued_on,
          "expires_on": c.expires_on, "valid": c.is_valid_on(today)}

@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 
 from ..catalog import services as catalog
 from ..communes import services as communes
-from ..core.errors import ServiceError
+from ..catalog.units import format_quantity
+from ..core.errors import ServiceError, ValidationError
 from ..extensions import db
 from ..stalls.services import stall_of
 from . import services, sheets
@@ -124,7 +125,7 @@ def batch(batch_id):
 @login_required
 def add_event(batch_id):
     batch = services.get_owned_batch(current_user, batch_id)
-    form = EventForm(corrects_id=request.args.get("dinh_chinh", type=int))
+    form = EventForm(corrects_id=request.args.get("dinh_chinh", type=int), happened_on=services.local_today())
     if form.validate_on_submit() and _apply(form, lambda: services.add_event(
             current_user, batch.id, form.to_data(), photo=form.photo.data or None, corrects_id=form.corrects_id.data)):
         flash(_("Đã thêm vào nhật ký lô."), "success")
@@ -188,12 +189,8 @@ def _apply(form, action) -> bool:
 
 
 def raise_first(form):
-    from ..core.errors import ValidationError
-
     raise ValidationError(_("Dữ liệu không hợp lệ."), {k: v[0] for k, v in form.errors.items() if v})
 
 
 def _qty(milli):
-    from ..catalog.units import format_quantity
-
     return format_quantity(milli) if milli else ""
