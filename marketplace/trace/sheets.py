@@ -54,7 +54,7 @@ LAYOUTS = {
                       qr_side=21 * mm, font_size=5),
     "a4-3x8": Layout("A4 · 3×8 tem 70×37 mm", A4, 3, 8, 70 * mm, 37 * mm, qr_side=36 * mm, font_size=8),
     "roll-40": Layout("Cuộn in nhiệt 40 mm (40×40 mm)", (40 * mm, 40 * mm), 1, 1, 40 * mm, 40 * mm,
-                      qr_side=28 * mm, qr_top=True, font_size=6),
+                      qr_side=27 * mm, qr_top=True, font_size=6),
 }
 
 
@@ -163,7 +163,11 @@ def _draw_text(pdf, layout: Layout, fonts, x: float, top: float, width: float, p
     size = layout.font_size
     lead = size * 1.22
     lines = [(bold, line) for line in _wrap(product, bold, size, width, 2)]
-    lines += [(regular, f"Lô: {batch_code}"), (regular, f"Số: {serial}")]
+    both = f"Lô: {batch_code} · Số: {serial}"
+    if pdfmetrics.stringWidth(both, regular, size) <= width:
+        lines.append((regular, both))
+    else:
+        lines += [(regular, _fit(f"Lô: {batch_code}", regular, size, width)), (regular, f"Số: {serial}")]
     lines += [(regular, line) for line in _wrap(CALL_TO_ACTION, regular, size, width, 2)]
     y = top - size
     for font, line in lines:
@@ -192,7 +196,7 @@ def stamp_sheet_pdf(stamps: list[tuple[int, str]], product_name: str, batch_code
         if layout.qr_top:
             qx, qy = x + (layout.width - side) / 2, y + layout.height - side
             _draw_qr(pdf, matrix, qx, qy, side)
-            _draw_text(pdf, layout, fonts, x + 2 * mm, qy + 1 * mm, layout.width - 4 * mm, product_name, batch_code, serial)
+            _draw_text(pdf, layout, fonts, x + 2 * mm, qy, layout.width - 4 * mm, product_name, batch_code, serial)
         else:
             qy = y + (layout.height - side) / 2
             _draw_qr(pdf, matrix, x, qy, side)
