@@ -182,3 +182,12 @@ def test_demo_seed(app, make):
     assert len(result["batches"]) == 3 and all(b.stamp_count == 20 for b in result["batches"])
     assert result["batches"][0].locked and len(result["batches"][0].events) == 5
     assert trace.stamp_id_for_code(result["stamp_codes"][1].rsplit("/", 1)[1])
+
+
+def test_link_previews_by_head_are_not_counted_and_gs1_scans_are(client, make):
+    product = make.product(gtin="08938500000010")
+    batch = make.batch(product, code="L1", stamps=1)
+    assert client.head(f"/t/{_code(make, batch)}").status_code == 200
+    client.get("/01/08938500000010/10/L1/21/1")
+    db.session.expire_all()
+    assert db.session.scalar(select(Stamp.scan_count)) == 1

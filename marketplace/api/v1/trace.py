@@ -1,6 +1,7 @@
 """Traceability: batches and their events for the owner, stamps and sheets, and the public
 GET /trace/{code} with `genuine`."""
 from flask import Response, request
+from flask_babel import lazy_gettext as _l
 
 from ...catalog import services as catalog
 from ...core.errors import NotFound
@@ -104,7 +105,7 @@ def update_event(user, batch_id, event_id):
     batch = services.get_owned_batch(user, batch_id)
     event = next((e for e in batch.events if e.id == event_id), None)
     if event is None:
-        raise NotFound("Không tìm thấy sự kiện.")
+        raise NotFound(_l("Không tìm thấy sự kiện."))
     data = json_body()
     form = form_from_json(EventForm, {**event_json(event), **data})
     return event_json(services.update_event(user, batch_id, event_id, {k: v for k, v in form.to_data().items() if k in data}))
