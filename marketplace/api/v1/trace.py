@@ -185,20 +185,59 @@ def _present(form, data: dict) -> dict:
     return {k: v for k, v in clean.items() if k in sent}
 
 
-_BATCH_SCHEMA = {"type": "object", "properties": {
-    "product_id": {"type": "integer"}, "code": {"type": "string", "maxLength": 20},
-    "harvested_on": {"type": "string", "format": "date"}, "packed_on": {"type": "string", "format": "date"},
-    "best_before": {"type": "string", "format": "date"}, "quantity_milli": {"type": "integer"},
-    "place": {"type": "string"}, "latitude": {"type": "number"}, "longitude": {"type": "number"},
+_DATE = {"type": ["string", "null"], "format": "date"}
+_KINDS = ["planted", "fertilised", "sprayed", "harvested", "processed", "sorted", "packed", "shipped", "other"]
+_BATCH_INPUT = {"type": "object", "properties": {
+    "product_id": {"type": "integer", "description": "Required when creating"},
+    "code": {"type": "string", "maxLength": 20, "description": "Empty: generated from the harvest date"},
+    "harvested_on": _DATE, "packed_on": _DATE, "best_before": _DATE,
+    "quantity_milli": {"type": ["integer", "null"], "description": "Thousandths of the product's unit"},
+    "place": {"type": "string"}, "latitude": {"type": ["number", "null"]}, "longitude": {"type": ["number", "null"]},
     "certification_ids": {"type": "array", "items": {"type": "integer"}}, "show_ocop": {"type": "boolean"}}}
-_EVENT_SCHEMA = {"type": "object", "required": ["kind", "happened_on"], "properties": {
-    "kind": {"type": "string", "enum": ["planted", "fertilised", "sprayed", "harvested", "processed", "sorted",
-                                        "packed", "shipped", "other"]},
-    "happened_on": {"type": "string", "format": "date"}, "material": {"type": "string"},
-    "preharvest_days": {"type": "integer"}, "actor": {"type": "string"}, "place": {"type": "string"},
-    "note": {"type": "string"}, "corrects_id": {"type": "integer"}}}
-_BATCH_ID = {"name": "batch_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_EVENT_ID = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_BATCH = {"type": "object", "properties": {
+    **_BATCH_INPUT["properties"], "id": {"type": "integer"}, "stamp_count": {"type": "integer"},
+    "locked": {"type": "boolean", "description": "A stamp was scanned: batch and events are frozen"},
+    "first_scanned_at": {"type": ["string", "null"]}}}
+_EVENT_INPUT = {"type": "object", "required": ["kind", "happened_on"], "properties": {
+    "kind": {"type": "string", "enum": _KINDS}, "happened_on": {"type": "string", "format": "date"},
+    "material": {"type": "string"}, "preharvest_days": {"type": ["integer", "null"]}, "actor": {"type": "string"},
+    "place": {"type": "string"}, "note": {"type": "string"},
+    "corrects_id": {"type": ["integer", "null"], "description": "The event of this batch it corrects"}}}
+_EVENT = {"type": "object", "properties": {
+    **_EVENT_INPUT["properties"], "id": {"type": "integer"}, "photo_url": {"type": ["string", "null"]}}}
+_PAGE_OF_BATCHES = {"type": "object", "properties": {
+    "items": {"type": "array", "items": _BATCH}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+    "total": {"type": "integer"}}}
+_EVENTS = {"type": "object", "properties": {"items": {"type": "array", "items": _EVENT}}}
+_ISSUED = {"type": "object", "properties": {
+    "first_serial": {"type": "integer"}, "last_serial": {"type": "integer"}, "stamp_count": {"type": "integer"}}}
+_SCANS = {"type": "object", "properties": {
+    "total": {"type": "integer"}, "stamps_scanned": {"type": "integer"},
+    "latest": {"type": "array", "items": {"type": "object", "properties": {
+        "scanned_at": {"type": "string"}, "serial": {"type": "integer"}, "client": {"type": "string"}}}}}}
+_TRACE = {"type": "object", "required": ["genuine"], "properties": {
+    "genuine": {"type": "boolean", "description": "false for forged or mistyped codes; nothing else is sent then"},
+    "stamp": {"type": "object", "properties": {
+        "serial": {"type": "integer"}, "scan_count": {"type": "integer"},
+        "first_scanned_at": {"type": ["string", "null"]}, "suspicious": {"type": "boolean"}}},
+    "product": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"}, "on_sale": {"type": "boolean"},
+        "gtin": {"type": ["string", "null"]}}},
+    "stall": {"type": "object", "properties": {
+        "name": {"type": "string"}, "slug": {"type": "string"}, "household_name": {"type": "string"}}},
+    "origin": {"type": "object", "properties": {
+        "village": {"type": ["string", "null"]}, "commune": {"type": "string"}, "province": {"type": "string"}}},
+    "batch": _BATCH,
+    "certifications": {"type": "array", "items": {"type": "object", "properties": {
+        "kind": {"type": "string"}, "number": {"type": "string"}, "body": {"type": "string"},
+        "issued_on": _DATE, "expires_on": _DATE, "valid": {"type": "boolean"}}}},
+    "events": {"type": "array", "items": _EVENT}}}
+_BATCH_ID = {"name": "batch_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+_EVENT_ID = {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+
+
+def _ok(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def _op(summary, responses, body=None, params=(), secured=True):
@@ -215,47 +254,50 @@ def _op(summary, responses, body=None, params=(), secured=True):
 
 OPENAPI_PATHS = {
     "/trace/batches": {
-        "get": _op("The caller's batches, newest first", {"200": {"description": "Page of batches"}},
+        "get": _op("The caller's batches, newest first", {"200": _ok(_PAGE_OF_BATCHES)},
                    params=[*PAGE_PARAMS, {"name": "product_id", "in": "query", "schema": {"type": "integer"}}]),
-        "post": _op("Record a batch of one's own product", {"201": {"description": "Created"}}, body=_BATCH_SCHEMA),
+        "post": _op("Record a batch of one's own product", {"201": _ok(_BATCH, "Created")}, body=_BATCH_INPUT),
     },
     "/trace/batches/{batch_id}": {
-        "get": _op("A batch with its events", {"200": {"description": "Batch"}}, params=[_BATCH_ID]),
+        "get": _op("A batch with its events", {"200": _ok({"allOf": [_BATCH, {"type": "object", "properties": {
+            "events": {"type": "array", "items": _EVENT}}}]})}, params=[_BATCH_ID]),
         "patch": _op("Change a batch (refused with 409 after its first scan)",
-                     {"200": {"description": "Batch"}, "409": ERROR_RESPONSE}, body=_BATCH_SCHEMA, params=[_BATCH_ID]),
+                     {"200": _ok(_BATCH), "409": ERROR_RESPONSE}, body=_BATCH_INPUT, params=[_BATCH_ID]),
         "delete": _op("Delete a batch without stamps", {"204": {"description": "Deleted"}, "409": ERROR_RESPONSE},
                       params=[_BATCH_ID]),
     },
     "/trace/batches/{batch_id}/events": {
-        "get": _op("The batch's journey", {"200": {"description": "Events"}}, params=[_BATCH_ID]),
-        "post": _op("Append an event (corrects_id marks a correction)", {"201": {"description": "Created"}},
-                    body=_EVENT_SCHEMA, params=[_BATCH_ID]),
+        "get": _op("The batch's journey", {"200": _ok(_EVENTS)}, params=[_BATCH_ID]),
+        "post": _op("Append an event (corrects_id marks a correction)", {"201": _ok(_EVENT, "Created")},
+                    body=_EVENT_INPUT, params=[_BATCH_ID]),
     },
     "/trace/batches/{batch_id}/events/{event_id}": {
         "patch": _op("Change an event (409 once a stamp of the batch was scanned)",
-                     {"200": {"description": "Event"}, "409": ERROR_RESPONSE}, body=_EVENT_SCHEMA,
-                     params=[_BATCH_ID, _EVENT_ID]),
+                     {"200": _ok(_EVENT), "409": ERROR_RESPONSE}, body=_EVENT_INPUT, params=[_BATCH_ID, _EVENT_ID]),
         "delete": _op("Delete an event (409 once a stamp of the batch was scanned)",
                       {"204": {"description": "Deleted"}, "409": ERROR_RESPONSE}, params=[_BATCH_ID, _EVENT_ID]),
     },
     "/trace/batches/{batch_id}/stamps": {
-        "post": _op("Issue N more stamps", {"201": {"description": "Serial range"}, "409": ERROR_RESPONSE},
-                    body={"type": "object", "required": ["count"], "properties": {"count": {"type": "integer", "minimum": 1, "maximum": 5000}}},
+        "post": _op("Issue N more stamps", {"201": _ok(_ISSUED, "Serial range"), "409": ERROR_RESPONSE},
+                    body={"type": "object", "required": ["count"],
+                          "properties": {"count": {"type": "integer", "minimum": 1, "maximum": 5000}}},
                     params=[_BATCH_ID]),
     },
     "/trace/batches/{batch_id}/stamps.pdf": {
-        "get": _op("Printable stamp sheet", {"200": {"description": "PDF", "content": {"application/pdf": {}}}},
+        "get": _op("Printable stamp sheet (vector QR codes)",
+                   {"200": {"description": "PDF", "content": {"application/pdf": {
+                       "schema": {"type": "string", "contentMediaType": "application/pdf"}}}}},
                    params=[_BATCH_ID,
                            {"name": "layout", "in": "query", "schema": {"type": "string", "enum": list(sheets.LAYOUTS)}},
                            {"name": "first", "in": "query", "schema": {"type": "integer"}},
                            {"name": "last", "in": "query", "schema": {"type": "integer"}}]),
     },
     "/trace/batches/{batch_id}/scans": {
-        "get": _op("Scans of the batch's stamps", {"200": {"description": "Scan summary"}}, params=[_BATCH_ID]),
+        "get": _op("Scans of the batch's stamps", {"200": _ok(_SCANS)}, params=[_BATCH_ID]),
     },
     "/trace/{code}": {
         "get": _op("Public trace data of a stamp; counts as a scan. Forged codes give genuine: false",
-                   {"200": {"description": "Trace data with `genuine`"}},
+                   {"200": _ok(_TRACE)},
                    params=[{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}], secured=False),
     },
 }
