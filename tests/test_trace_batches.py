@@ -258,3 +258,20 @@ def test_edit_batch_chooses_certifications_and_ocop(client, make):
     assert fresh.certification_ids == [cert.id] and fresh.show_ocop is False and fresh.quantity_milli == 12_500
     page = client.get(f"/t/{code}").get_data(as_text=True)
     assert "VG-77" in page and "QĐ 7/UBND" not in page
+
+
+def test_out_of_range_numbers_are_refused_not_crashed(client, make):
+    batch = make.batch(stamps=1)
+    login(client, batch.stall.owner)
+    huge = "99999999999999999999"
+    for url in (f"/gian-hang-cua-toi/lo/{huge}", f"/gian-hang-cua-toi/lo/{batch.id}/tem/{huge}.png",
+                f"/gian-hang-cua-toi/san-pham/{huge}/lo-moi"):
+        assert client.get(url).status_code == 404, url
+    assert client.get(f"/gian-hang-cua-toi/lo?san_pham={huge}").status_code == 200
+    assert client.get(f"/gian-hang-cua-toi/lo/{batch.id}/tem.pdf?first={huge}").status_code == 422
+    r = client.post(f"/gian-hang-cua-toi/lo/{batch.id}/sua", data={"code": batch.code, "quantity": huge})
+    assert r.status_code == 200 and "không quá 1 triệu đơn vị" in r.get_data(as_text=True)
+    r = client.post(f"/gian-hang-cua-toi/lo/{batch.id}/su-kien", data={
+        "kind": "other", "happened_on": "2026-06-01", "corrects_id": huge, "preharvest_days": huge})
+    assert r.status_code == 200
+    assert client.get(f"/01/08938500000010/10/{'A' * 500}/21/{huge}").status_code == 200

@@ -41,7 +41,8 @@ def make_code(key: bytes, stamp_id: int) -> str:
 def parse_code(key: bytes, code: str) -> int | None:
     """The stamp id a code carries when its signature is right; None for any other text."""
     code = (code or "").strip().upper()
-    if not 1 + SIGNATURE_CHARS <= len(code) <= 13 + SIGNATURE_CHARS or any(ch not in ALPHABET for ch in code):
+    # Ids are 32-bit (7 base32 characters at most), so a longer code is not ours.
+    if not 1 + SIGNATURE_CHARS <= len(code) <= 7 + SIGNATURE_CHARS or any(ch not in ALPHABET for ch in code):
         return None
     body, signature = code[:-SIGNATURE_CHARS], code[-SIGNATURE_CHARS:]
     stamp_id = 0

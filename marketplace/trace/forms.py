@@ -79,7 +79,7 @@ class EventForm(FlaskForm):
     place = StringField(_l("Địa điểm"), validators=[Optional(), Length(max=255)])
     note = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=2000)])
     photo = FileField(_l("Ảnh (không bắt buộc)"), render_kw={"accept": "image/*", "capture": "environment"})
-    corrects_id = IntegerField(_l("Đính chính cho sự kiện"), validators=[Optional()])
+    corrects_id = IntegerField(_l("Đính chính cho sự kiện"), validators=[Optional(), NumberRange(1, 2**31 - 1)])
 
     def to_data(self) -> dict:
         return {k: getattr(self, k).data for k in
@@ -97,5 +97,5 @@ class SheetForm(FlaskForm):
         csrf = False
 
     layout = SelectField(_l("Khổ giấy"), choices=[SelectChoice(k, v.label) for k, v in LAYOUTS.items()], default="a4-5x13")
-    first = IntegerField(_l("Từ số"), validators=[Optional(), NumberRange(min=1)])
-    last = IntegerField(_l("Đến số"), validators=[Optional(), NumberRange(min=1)])
+    first = IntegerField(_l("Từ số"), validators=[Optional(), NumberRange(1, 100_000)])
+    last = IntegerField(_l("Đến số"), validators=[Optional(), NumberRange(1, 100_000)])

@@ -25,6 +25,7 @@ from .models import Batch, EventKind, Scan, Stamp, TraceEvent
 
 MAX_STAMPS_PER_ISSUE = 5000
 MAX_STAMPS_PER_BATCH = 100_000
+MAX_QUANTITY_MILLI = 1_000_000_000  # a million units: inside a 32-bit column
 BATCH_FIELDS = ("code", "harvested_on", "packed_on", "best_before", "quantity_milli", "place",
                 "latitude", "longitude", "certification_ids", "show_ocop")
 EVENT_FIELDS = ("kind", "happened_on", "actor", "material", "preharvest_days", "place", "note")
@@ -104,8 +105,8 @@ def clean_batch_data(product: Product, data: dict, batch: Batch | None = None) -
     if clean["best_before"] and start and clean["best_before"] <= start:
         errors["best_before"] = _l("Hạn sử dụng phải sau ngày thu hoạch/đóng gói.")
     quantity = clean["quantity_milli"]
-    if quantity is not None and (not isinstance(quantity, int) or quantity <= 0):
-        errors["quantity_milli"] = _l("Sản lượng phải lớn hơn 0.")
+    if quantity is not None and (not isinstance(quantity, int) or not 0 < quantity <= MAX_QUANTITY_MILLI):
+        errors["quantity_milli"] = _l("Sản lượng phải lớn hơn 0 và không quá 1 triệu đơn vị.")
     for name, limit in (("latitude", 90), ("longitude", 180)):
         value = clean[name]
         if value is not None and not -limit <= float(value) <= limit:
