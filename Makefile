@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install translations db demo bench clean messages
+.PHONY: run test install translations db demo bench bench-trace clean messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,7 @@ clean:
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
 	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations
+
+# Stamp-sheet PDF time for 1,000 stamps and trace page latency (a measurement, not a test).
+bench-trace: install
+	$(BIN)/python bench/trace_bench.py

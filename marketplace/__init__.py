@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "marketplace.stalls.views",
     "marketplace.catalog.views",
     "marketplace.catalog.manage",
+    "marketplace.trace.views",
     "marketplace.admin.views",
     "marketplace.api.v1",
 )
@@ -29,6 +30,7 @@ MODEL_MODULES = (
     "marketplace.communes.models",
     "marketplace.stalls.models",
     "marketplace.catalog.models",
+    "marketplace.trace.models",
 )
 
 

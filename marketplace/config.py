@@ -26,6 +26,9 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 32 * 1024 * 1024))
     MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
     PER_PAGE = 24
+    # A stamp scanned this often, or from this many distinct networks, is probably copied.
+    TRACE_SUSPICIOUS_SCANS = int(os.environ.get("TRACE_SUSPICIOUS_SCANS", 20))
+    TRACE_SUSPICIOUS_PLACES = int(os.environ.get("TRACE_SUSPICIOUS_PLACES", 3))
 
     # Who runs the marketplace, shown on the operating rules page (Nghị định 52/2013/NĐ-CP
     # requires the operator's name, address and contact to be published).

@@ -26,7 +26,8 @@ def page_url(page: int) -> str:
 
 
 def media_url(key: str | None, size: int = 320, kind: str = "p") -> str:
-    """URL of a resized photo; `kind` is 'p' for products, 's' for stall covers."""
+    """URL of a resized photo; `kind` is 'p' for products, 's' for stall covers,
+    't' for trace event photos."""
     if not key:
         return url_for("static", filename="img/placeholder.svg")
     return url_for("site.media", kind=kind, filename=f"{key}_{size}.jpg")

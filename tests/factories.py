@@ -126,3 +126,31 @@ def bearer(user_obj) -> dict:
     from marketplace.accounts.services import issue_token
 
     return {"Authorization": f"Bearer {issue_token(user_obj, 'test')}"}
+
+
+# ---- trace ------------------------------------------------------------------------------------
+
+def batch(product_obj=None, code=None, events=(), stamps=0, **extra):
+    """A batch of `product_obj` created through the service (as its owner), with optional
+    events (kind, day) and `stamps` issued."""
+    from datetime import date
+
+    from marketplace.trace import services as trace
+
+    product_obj = product_obj or product()
+    owner = product_obj.stall.owner
+    b = trace.create_batch(owner, product_obj.id, {"code": code, "harvested_on": extra.pop("harvested_on", date(2026, 6, 1)), **extra})
+    for kind, day in events:
+        trace.add_event(owner, b.id, {"kind": kind, "happened_on": day, "note": f"{kind} note"})
+    if stamps:
+        trace.issue_stamps(owner, b.id, stamps)
+    return b
+
+
+def stamp_codes(batch_obj) -> dict[int, str]:
+    """serial -> public code of a batch's stamps."""
+    from marketplace.trace import services as trace
+    from marketplace.trace.models import Stamp
+
+    rows = db.session.query(Stamp).filter_by(batch_id=batch_obj.id).order_by(Stamp.serial).all()
+    return {s.serial: trace.stamp_code(s) for s in rows}

@@ -9,7 +9,7 @@ from ..extensions import db
 
 bp = Blueprint("site", __name__)
 
-MEDIA_KINDS = {"p", "s"}
+MEDIA_KINDS = {"p", "s", "t"}
 ONE_YEAR = 365 * 24 * 3600
 
 

@@ -17,6 +17,7 @@ RESOURCES = (
     "marketplace.api.v1.stalls",
     "marketplace.api.v1.products",
     "marketplace.api.v1.moderation",
+    "marketplace.api.v1.trace",
 )
 
 for _name in RESOURCES:

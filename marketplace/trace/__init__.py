@@ -1,0 +1,1 @@
+"""Traceability: batches (lô), trace events, origin stamps (tem truy xuất), stamp sheets, scan log."""
