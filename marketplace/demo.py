@@ -53,7 +53,7 @@ def seed_demo() -> tuple[dict, int]:
     created += _categories(demo)
     for key, spec in COMMUNES.items():
         created += _commune(demo, admin, key, spec)
-    for index, spec in enumerate(STALLS):
+    for index, spec in enumerate(_round_robin(STALLS)):
         created += _stall(demo, index, spec)
     buyer, n = _user(*BUYER)
     created += n
@@ -210,6 +210,20 @@ def _product(demo, owner, officer, stall, spec: dict) -> int:
         db.session.commit()
     demo["products"][key] = product
     return 1
+
+
+def _round_robin(specs) -> list[dict]:
+    """Stalls taken one commune at a time, so the newest listings on the home page come
+    from every commune rather than all from the last one seeded."""
+    queues = {}
+    for spec in specs:
+        queues.setdefault(spec["commune"], []).append(spec)
+    ordered = []
+    while any(queues.values()):
+        for queue in queues.values():
+            if queue:
+                ordered.append(queue.pop(0))
+    return ordered
 
 
 def _milli(whole_units, default: int) -> int:

@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 360, "height": 740}
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m filters on the marker
 def pytest_collection_modifyitems(config, items):
     here = os.path.dirname(__file__)
     for item in items:
