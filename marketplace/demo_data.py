@@ -7,7 +7,7 @@ Ninh Bình) with its clay-pot loach and soft-dried bananas; and Long Thới (now
 Xã Chợ Lách, Vĩnh Long) with its green-skin pomelo, wax coconut, rambutan and seedlings.
 People and numbers are invented; the phone numbers and passwords are published on purpose.
 """
-from datetime import date
+from datetime import date, timedelta
 
 PASSWORD = "choxa2025"
 
@@ -76,14 +76,24 @@ def P(name, category, unit, price, stock, weight, shape, color, desc="", **extra
                 shape=shape, color=color, desc=desc, **extra)
 
 
-def ocop(stars, decision, on):
-    return {"ocop_stars": stars, "ocop_decision": decision, "ocop_date": on,
-            "ocop_expiry": date(on.year + 3, on.month, on.day)}
+def months_ago(months: int) -> date:
+    """Certificates are dated relative to today, so the demo's never look expired."""
+    return date.today() - timedelta(days=30 * months)
 
 
-def vietgap(number, body, on):
-    return {"kind": "vietgap", "number": number, "body": body, "issued_on": on,
-            "expires_on": date(on.year + 3, on.month, on.day)}
+def three_years_after(day: date) -> date:
+    """OCOP and VietGAP certificates are valid for three years."""
+    return day.replace(year=day.year + 3, day=min(day.day, 28))
+
+
+def ocop(stars, decision, months):
+    on = months_ago(months)
+    return {"ocop_stars": stars, "ocop_decision": decision, "ocop_date": on, "ocop_expiry": three_years_after(on)}
+
+
+def vietgap(number, body, months):
+    on = months_ago(months)
+    return {"kind": "vietgap", "number": number, "body": body, "issued_on": on, "expires_on": three_years_after(on)}
 
 
 TQC = "Trung tâm Kiểm nghiệm và Chứng nhận chất lượng TQC"
@@ -99,7 +109,7 @@ STALLS = (
         products=(
             P("Vải sớm Phúc Hòa", "trai-cay", "kg", 55000, 600, 1000, "cluster", RED,
               "Vải sớm hái sáng, chùm còn lá, vỏ đỏ tươi xen xanh, vị chua ngọt.", featured=True,
-              certs=[vietgap("VietGAP-TT-12-05-24-0137", TQC, date(2024, 3, 12))]),
+              certs=[vietgap("VietGAP-TT-12-05-24-0137", TQC, 14)]),
             P("Vải thiều Phúc Hòa", "trai-cay", "kg", 45000, 0, 1000, "cluster", RED,
               "Vải thiều chín cuối tháng Sáu, cùi dày, hạt lép. Hết vụ, đặt trước cho vụ sau."),
             P("Hộp quà vải sớm 3 kg", "trai-cay", "hop", 180000, 40, 3300, "box", RED,
@@ -138,7 +148,7 @@ STALLS = (
         products=(
             P("Mật ong hoa vải chai 500 ml", "mat-ong", "chai", 120000, 200, 750, "bottle", AMBER,
               "Màu vàng sáng, thơm mùi hoa vải, để lâu có thể kết tinh tự nhiên.", featured=True,
-              **ocop(4, "1021/QĐ-UBND", date(2023, 11, 20))),
+              **ocop(4, "1021/QĐ-UBND", 10)),
             P("Mật ong hoa vải (lít)", "mat-ong", "lit", 220000, 150, 1450, "jar", AMBER,
               "Bán theo lít, rót can, bước 0,5 lít."),
             P("Sáp ong nguyên chất", "mat-ong", "hop", 90000, 30, 300, "box", YELLOW, "Bánh sáp 250 g."),
@@ -154,7 +164,7 @@ STALLS = (
               "Vườn bưởi Diễn 60 gốc ra quả dịp Tết.",
         products=(
             P("Rượu nếp cái hoa vàng", "do-uong", "chai", 95000, 100, 1100, "bottle", CREAM,
-              "Chai 1 lít, 40 độ, rượu hạ thổ 6 tháng.", **ocop(3, "2318/QĐ-UBND", date(2024, 1, 8))),
+              "Chai 1 lít, 40 độ, rượu hạ thổ 6 tháng.", **ocop(3, "2318/QĐ-UBND", 20)),
             P("Rượu vải thiều", "do-uong", "chai", 110000, 60, 900, "bottle", RED,
               "Ngâm từ vải thiều chín cây, chai 750 ml."),
             P("Bưởi Diễn", "trai-cay", "qua", 35000, 300, 1200, "round", YELLOW,
@@ -173,11 +183,11 @@ STALLS = (
         products=(
             P("Vải thiều Lục Ngạn VietGAP", "trai-cay", "kg", 48000, 900, 1000, "cluster", RED,
               "Quả đều, vỏ đỏ thẫm, cùi trắng dày, hạt nhỏ.", featured=True,
-              certs=[vietgap("VietGAP-TT-13-03-24-0421", TQC, date(2024, 2, 26))]),
+              certs=[vietgap("VietGAP-TT-13-03-24-0421", TQC, 8)]),
             P("Thùng vải thiều 10 kg", "trai-cay", "hop", 420000, 60, 10800, "box", RED,
               "Thùng xốp có đá gel, gửi đi tỉnh xa."),
             P("Vải thiều sấy khô Lục Ngạn", "dac-san-che-bien", "kg", 150000, 100, 1000, "cluster", BROWN,
-              "Sấy lò than hoa 3 ngày đêm.", **ocop(3, "1580/QĐ-UBND", date(2023, 9, 14))),
+              "Sấy lò than hoa 3 ngày đêm.", **ocop(3, "1580/QĐ-UBND", 18)),
             P("Cây giống vải thiều", "cay-giong", "cai", 40000, 200, 800, "plant", GREEN, "Cây chiết, có bầu."),
             P("Cam đường canh Lục Ngạn", "trai-cay", "kg", 28000, 250, 1000, "round", AMBER,
               "Vỏ mỏng, mọng nước, chín tháng Mười."),
@@ -190,7 +200,7 @@ STALLS = (
         story="Nhà có lò mỳ Chũ thủ công và nuôi gà đồi. Gửi hàng qua bưu điện, khách trả tiền khi nhận.",
         products=(
             P("Mỳ Chũ gạo bao thai", "gao-ngu-coc", "goi", 45000, 300, 520, "packet", CREAM,
-              "Gói 500 g, sợi dai, không chất tẩy trắng.", featured=True, **ocop(4, "1580/QĐ-UBND", date(2023, 9, 14))),
+              "Gói 500 g, sợi dai, không chất tẩy trắng.", featured=True, **ocop(4, "1580/QĐ-UBND", 18)),
             P("Mật ong hoa vải Lục Ngạn", "mat-ong", "chai", 130000, 90, 750, "bottle", AMBER, "Chai 500 ml."),
             P("Gà đồi Lục Ngạn", "thit-gia-cam", "kg", 160000, 80, 1000, "round", BROWN,
               "Gà thả đồi vải 6 tháng, làm sạch, hút chân không.", review="pending"),
@@ -208,7 +218,7 @@ STALLS = (
         products=(
             P("Cá chạch sụn kho niêu", "thuy-san", "nieu", 150000, 120, 900, "pot", BROWN,
               "Niêu đất 500 g, kho riềng và nước hàng 8 tiếng, xương mềm ăn được cả.", featured=True,
-              **ocop(4, "1287/QĐ-UBND", date(2023, 12, 5))),
+              **ocop(4, "1287/QĐ-UBND", 12)),
             P("Cá chạch sụn đông lạnh", "thuy-san", "kg", 220000, 200, 1000, "fish", AMBER,
               "Làm sạch, cấp đông, túi hút chân không; bước 0,5 kg."),
             P("Cá chạch sụn sấy khô", "thuy-san", "goi", 120000, 100, 250, "packet", AMBER, "Gói 200 g, nướng ăn liền."),
@@ -225,7 +235,7 @@ STALLS = (
               "không đường, không chất bảo quản.",
         products=(
             P("Chuối tây sấy dẻo", "dac-san-che-bien", "goi", 55000, 400, 520, "banana", YELLOW,
-              "Gói 500 g, dẻo, ngọt tự nhiên.", featured=True, **ocop(3, "1287/QĐ-UBND", date(2023, 12, 5))),
+              "Gói 500 g, dẻo, ngọt tự nhiên.", featured=True, **ocop(3, "1287/QĐ-UBND", 12)),
             P("Hộp quà chuối sấy dẻo", "dac-san-che-bien", "hop", 120000, 100, 1100, "box", YELLOW, "Hộp 1 kg, tám gói nhỏ."),
             P("Chuối tây tươi", "trai-cay", "kg", 15000, 300, 1000, "banana", GREEN, "Nải chuối chín cây, bước 0,5 kg."),
             P("Chuối tây sấy giòn", "dac-san-che-bien", "goi", 45000, 150, 320, "packet", YELLOW, "Gói 300 g, ăn vặt."),
@@ -244,7 +254,7 @@ STALLS = (
             P("Thịt dê núi Ninh Bình", "thit-gia-cam", "kg", 320000, 50, 1000, "round", PINK,
               "Dê thả núi, pha sẵn, hút chân không; bước 0,5 kg."),
             P("Cơm cháy chà bông", "dac-san-che-bien", "goi", 50000, 200, 320, "packet", AMBER,
-              "Cơm cháy gạo nếp, chà bông heo, gói 300 g.", **ocop(4, "1287/QĐ-UBND", date(2023, 12, 5))),
+              "Cơm cháy gạo nếp, chà bông heo, gói 300 g.", **ocop(4, "1287/QĐ-UBND", 12)),
             P("Rượu nếp cẩm Yên Mô", "do-uong", "chai", 80000, 70, 1100, "bottle", PINK, "Chai 1 lít, ủ men lá."),
             P("Nem dê", "thit-gia-cam", "hop", 150000, 30, 600, "box", PINK, "Hộp 10 cái, ăn kèm lá sung.",
               review="pending"),
@@ -264,8 +274,8 @@ STALLS = (
         products=(
             P("Bưởi da xanh Chợ Lách", "trai-cay", "kg", 45000, 1500, 1000, "round", GREEN,
               "Ruột hồng, múi ráo, ngọt thanh; trái 1,5–2 kg.", featured=True,
-              certs=[vietgap("VietGAP-TT-15-07-83-0076", "Chi cục Trồng trọt và Bảo vệ thực vật Bến Tre", date(2023, 8, 3))],
-              **ocop(4, "2457/QĐ-UBND", date(2023, 10, 17))),
+              certs=[vietgap("VietGAP-TT-15-07-83-0076", "Chi cục Trồng trọt và Bảo vệ thực vật Bến Tre", 22)],
+              **ocop(4, "2457/QĐ-UBND", 15)),
             P("Hộp quà 2 trái bưởi da xanh", "trai-cay", "hop", 160000, 80, 3800, "box", GREEN, "Hộp carton có quai."),
             P("Măng cụt Chợ Lách", "trai-cay", "kg", 70000, 300, 1000, "round", PINK, "Vỏ tím, múi trắng, chua ngọt."),
             P("Chôm chôm Java", "trai-cay", "kg", 30000, 600, 1000, "cluster", RED, "Cơm dày, tróc hạt."),
@@ -281,7 +291,7 @@ STALLS = (
               "Cơm sáp dẻo đặc, nước sệt; chọn trái bằng tay.", featured=True),
             P("Dừa xiêm xanh", "trai-cay", "qua", 15000, 1000, 1500, "coconut", GREEN, "Nước ngọt mát, trái 1,2–1,5 kg."),
             P("Kẹo dừa sữa", "banh-keo", "goi", 35000, 500, 420, "packet", CREAM,
-              "Gói 400 g, nấu từ nước cốt dừa tươi và mạch nha.", **ocop(4, "2457/QĐ-UBND", date(2023, 10, 17))),
+              "Gói 400 g, nấu từ nước cốt dừa tươi và mạch nha.", **ocop(4, "2457/QĐ-UBND", 15)),
             P("Kẹo dừa lá dứa", "banh-keo", "goi", 35000, 400, 420, "packet", GREEN, "Gói 400 g, thơm lá dứa."),
             P("Dầu dừa nguyên chất", "dac-san-che-bien", "chai", 90000, 150, 600, "bottle", CREAM, "Ép lạnh, chai 500 ml."),
             P("Mật hoa dừa", "dac-san-che-bien", "chai", 75000, 90, 450, "bottle", AMBER, "Chai 350 ml, thay đường."),
@@ -295,7 +305,7 @@ STALLS = (
         products=(
             P("Sầu riêng Ri6", "trai-cay", "kg", 95000, 800, 1000, "durian", YELLOW,
               "Cơm vàng, hạt lép, béo ngọt.", featured=True,
-              certs=[vietgap("VietGAP-TT-15-07-83-0112", "Chi cục Trồng trọt và Bảo vệ thực vật Bến Tre", date(2024, 4, 22))]),
+              certs=[vietgap("VietGAP-TT-15-07-83-0112", "Chi cục Trồng trọt và Bảo vệ thực vật Bến Tre", 20)]),
             P("Sầu riêng Musang King", "trai-cay", "kg", 180000, 200, 1000, "durian", GREEN, "Cơm vàng đậm, vị đắng nhẹ."),
             P("Cơm sầu riêng đông lạnh", "trai-cay", "hop", 250000, 60, 600, "box", YELLOW, "Hộp 500 g, cấp đông nhanh."),
             P("Bánh pía sầu riêng", "banh-keo", "hop", 85000, 120, 450, "box", CREAM, "Hộp 4 cái, nhân sầu riêng trứng muối."),

@@ -18,6 +18,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disa
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 800}
 SELLER = ("0900 000 105", "choxa2025")
+FEATURED = "Mật ong hoa vải chai 500 ml"  # OCOP 4★: shows stars on the product page
 
 
 def save(png: bytes, name: str) -> None:
@@ -36,7 +37,9 @@ def main(base: str) -> None:
             page = browser.new_context(viewport=viewport, base_url=base, device_scale_factor=1).new_page()
             page.goto("/")
             save(page.screenshot(), f"home-{label}")
-            page.locator("a[href*='/san-pham/']").first.click()
+            links = page.locator("a[href*='/san-pham/']")
+            featured = links.filter(has_text=FEATURED)
+            (featured if featured.count() else links).first.click()
             page.wait_for_load_state("networkidle")
             save(page.screenshot(), f"product-{label}")
         page = browser.new_context(viewport=PHONE, base_url=base).new_page()

@@ -1,5 +1,6 @@
 """`flask seed-demo`: realistic, rule-abiding demo data, loaded once, whose logins work."""
 import os
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -45,6 +46,9 @@ def test_seed_demo_loads_the_communes_stalls_and_products(app):
     assert any(p.ocop_stars and p.ocop_decision for p in products)
     assert any(p.certifications and p.certifications[0].kind == "vietgap" for p in products)
     assert any(p.stock_milli == 0 for p in products)
+    today = date.today()  # certificates are dated relative to today: the demo never shows them expired
+    assert all(p.ocop_expiry > today for p in products if p.ocop_stars)
+    assert all(c.is_valid_on(today) for p in products for c in p.certifications)
     for product in products:
         assert product.images, product.name
         for size in SIZES:
