@@ -5,11 +5,14 @@ demo obeys the same rules as real data (CCCD checks, review queues, audit log, p
 It is idempotent: each thing is looked up by its natural key (phone, ward code, owner, stall +
 product name) and only what is missing is created.
 
-Other areas add their demo data by appending one entry to SEEDERS: a callable, or a
-"module:function" string imported when seeding runs. It receives the `demo` dict built here
-(users, communes, stalls, products, logins), must itself be idempotent, and returns how many
-things it created (0 or None when nothing changed). It may append (role, phone, name) rows to
-demo["logins"] to show its own accounts in the table printed at the end.
+Other areas add their demo data with one entry in SEEDERS: a callable, or a "module:function"
+string (an area that is not installed is skipped). Each is called once, right after the
+communes, stalls and products were first loaded, with the `demo` dict:
+    products  [Product, ...] in the order they were listed (traceable, certified ones first)
+    stalls    [Stall, ...]; users {"admin", "buyer", "officer:<commune>", "seller:<stall>"}
+    communes, officers, sellers, stalls_by_key, products_by_key, categories: by key
+    logins    [(role, phone, name), ...]: append your own accounts to show them in the table
+It returns what it made as a dict (printed after the logins), an int, or None.
 """
 from importlib import import_module
 
@@ -32,7 +35,8 @@ from .stalls import services as stalls
 from .stalls.models import StallStatus
 
 SEEDERS: tuple = (
-    # "marketplace.trace.demo:seed",
+    "marketplace.trace.demo:seed_demo",
+    "marketplace.orders.demo:seed_demo",
 )
 
 COVER_COLOURS = ("red", "green", "amber", "yellow", "pink")
@@ -40,15 +44,15 @@ COVER_COLOURS = ("red", "green", "amber", "yellow", "pink")
 
 def seed_demo() -> tuple[dict, int]:
     """Load the demo once; returns (demo, number of things created). A second run creates nothing."""
-    demo = {"users": {}, "officers": {}, "sellers": {}, "communes": {}, "stalls": {}, "products": {},
-            "categories": {}, "logins": []}
+    demo = {"users": {}, "officers": {}, "sellers": {}, "communes": {}, "stalls": [], "stalls_by_key": {},
+            "products": [], "products_by_key": {}, "categories": {}, "logins": [], "extras": []}
     created = 0
     admin, n = _user(*ADMIN)
     created += n
     if not admin.is_admin:
         admin.is_admin = True
         db.session.commit()
-    demo["admin"] = demo["users"]["admin"] = admin
+    demo["users"]["admin"] = admin
     demo["logins"].append(("admin", admin.phone, admin.name))
     created += _categories(demo)
     for key, spec in COMMUNES.items():
@@ -57,14 +61,27 @@ def seed_demo() -> tuple[dict, int]:
         created += _stall(demo, index, spec)
     buyer, n = _user(*BUYER)
     created += n
-    demo["buyer"] = demo["users"]["buyer"] = buyer
+    demo["users"]["buyer"] = buyer
     demo["logins"].append(("buyer", buyer.phone, buyer.name))
-    for seeder in SEEDERS:
-        if isinstance(seeder, str):
-            module, _, name = seeder.partition(":")
-            seeder = getattr(import_module(module), name)
-        created += seeder(demo) or 0
+    if created:
+        # Only on the first load: the areas' seeders place orders and issue stamps, which a
+        # second run must not repeat.
+        for seeder in SEEDERS:
+            _run_seeder(demo, seeder)
     return demo, created
+
+
+def _run_seeder(demo: dict, seeder) -> None:
+    name = seeder if isinstance(seeder, str) else getattr(seeder, "__module__", repr(seeder))
+    if isinstance(seeder, str):
+        module, _, attribute = seeder.partition(":")
+        try:
+            seeder = getattr(import_module(module), attribute)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not module.startswith(exc.name):
+                raise  # the area exists but is broken: say so
+            return  # the area is not part of this installation
+    demo["extras"].append((name.partition(":")[0], seeder(demo)))
 
 
 def register_demo_cli(app: Flask) -> None:
@@ -83,6 +100,8 @@ def register_demo_cli(app: Flask) -> None:
         else:
             click.echo("Demo data already present; nothing changed.")
         click.echo(logins_table(demo["logins"]))
+        for line in extras_lines(demo["extras"]):
+            click.echo(line)
 
 
 def logins_table(logins) -> str:
@@ -93,6 +112,21 @@ def logins_table(logins) -> str:
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "Demo logins (http://127.0.0.1:5000/dang-nhap):\n" + "\n".join(lines)
+
+
+def extras_lines(extras) -> list[str]:
+    """What the areas' seeders made, one line per item: codes in full, other lists counted."""
+    lines = []
+    for name, result in extras:
+        if not isinstance(result, dict):
+            continue
+        for key, value in result.items():
+            if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+                value = ", ".join(value)
+            elif isinstance(value, (list, tuple)):
+                value = len(value)
+            lines.append(f"{name} {key}: {value}")
+    return lines
 
 
 # ---- pieces ----------------------------------------------------------------------------------
@@ -171,7 +205,8 @@ def _stall(demo, index: int, spec: dict) -> int:
         created += 1
         if spec.get("status", StallStatus.APPROVED) == StallStatus.APPROVED:
             stalls.approve_stall(officer, stall)
-    demo["stalls"][spec["key"]] = stall
+    demo["stalls"].append(stall)
+    demo["stalls_by_key"][spec["key"]] = stall
     demo["sellers"][spec["key"]] = demo["users"][f"seller:{spec['key']}"] = owner
     role = "seller" if stall.status == StallStatus.APPROVED else f"seller ({stall.status})"
     demo["logins"].append((role, owner.phone, f"{owner.name} — {stall.name}"))
@@ -186,7 +221,8 @@ def _product(demo, owner, officer, stall, spec: dict) -> int:
         select(Product).where(Product.stall_id == stall.id, Product.name == spec["name"])
     )
     if product is not None:
-        demo["products"][key] = product
+        demo["products"].append(product)
+        demo["products_by_key"][key] = product
         return 0
     decimal = spec["unit"] in ("kg", "lit")
     data = {
@@ -208,7 +244,8 @@ def _product(demo, owner, officer, stall, spec: dict) -> int:
     if spec.get("featured"):
         product.featured = True
         db.session.commit()
-    demo["products"][key] = product
+    demo["products"].append(product)
+    demo["products_by_key"][key] = product
     return 1
 
 

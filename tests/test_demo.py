@@ -98,15 +98,30 @@ def test_seed_demo_refuses_outside_debug(app, monkeypatch):
     assert db.session.scalar(select(func.count()).select_from(Stall)) == 0
 
 
-def test_extra_seeders_receive_what_was_created(app, monkeypatch):
-    seen = {}
+def test_area_seeders_run_once_with_what_was_created(app, monkeypatch):
+    calls = []
 
     def seeder(demo):
-        seen.update(stalls=len(demo["stalls"]), products=len(demo["products"]), buyer=demo["buyer"].phone)
-        demo["logins"].append(("shipper", "+84900000777", "Bưu tá"))
-        return 0
+        calls.append(demo)
+        demo["logins"].append(("shipper", "+84900000777", "Bưu tá Lương"))
+        return {"stamp_codes": ["https://choxa.example/t/ABC123"], "batches": [object(), object()]}
 
-    monkeypatch.setattr(demo_module, "SEEDERS", (seeder,))
+    monkeypatch.setattr(demo_module, "SEEDERS", (seeder, "marketplace.not_an_area.demo:seed_demo"))
     output = _seed(app)
-    assert seen["stalls"] >= 15 and seen["products"] >= 80 and seen["buyer"] == "+84900000009"
-    assert "Bưu tá" in output
+
+    assert len(calls) == 1
+    demo = calls[0]
+    assert len(demo["stalls"]) >= 15 and all(isinstance(s, Stall) for s in demo["stalls"])
+    assert len(demo["products"]) >= 80 and all(isinstance(p, Product) for p in demo["products"])
+    assert demo["users"]["buyer"].phone == "+84900000009"
+    assert "Bưu tá Lương" in output
+    assert "stamp_codes: https://choxa.example/t/ABC123" in output and "batches: 2" in output
+
+    _seed(app)
+    assert len(calls) == 1  # a second run does not place orders or issue stamps again
+
+
+def test_a_broken_area_seeder_is_not_silently_skipped(app, monkeypatch):
+    monkeypatch.setattr(demo_module, "SEEDERS", ("tests.test_demo:no_such_function",))
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0 and isinstance(result.exception, AttributeError)
