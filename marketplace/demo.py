@@ -63,6 +63,8 @@ def seed_demo() -> tuple[dict, int]:
     created += n
     demo["users"]["buyer"] = buyer
     demo["logins"].append(("buyer", buyer.phone, buyer.name))
+    # Certified products first: the trace seeder gives the first few a batch and stamps.
+    demo["products"].sort(key=lambda product: not product.certifications)
     if created:
         # Only on the first load: the areas' seeders place orders and issue stamps, which a
         # second run must not repeat.
@@ -106,8 +108,10 @@ def register_demo_cli(app: Flask) -> None:
 
 def logins_table(logins) -> str:
     """The demo accounts as a small fixed-width table."""
+    rank = {"admin": 0, "officer": 1, "seller": 2, "buyer": 3}
+    ordered = sorted(logins, key=lambda row: (rank.get(row[0].split()[0], 4), row[1] if row[0].startswith("seller") else ""))
     rows = [("role", "phone", "password", "name")]
-    rows += [(role, display_phone(phone), PASSWORD, name) for role, phone, name in logins]
+    rows += [(role, display_phone(phone), PASSWORD, name) for role, phone, name in ordered]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
