@@ -203,7 +203,7 @@ SHAPES = {
 }
 
 
-# ---- helpers ---------------------------------------------------------------------------------
+# ---- background, leaves, caption ---------------------------------------------------------
 
 def _background(color, rng) -> Image.Image:
     image = Image.new("RGB", (WIDTH, HEIGHT), color)
