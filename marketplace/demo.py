@@ -101,12 +101,12 @@ def register_demo_cli(app: Flask) -> None:
                        f"{len(demo['products'])} products).")
         else:
             click.echo("Demo data already present; nothing changed.")
-        click.echo(logins_table(demo["logins"]))
+        click.echo(logins_table(demo["logins"], app.config["PUBLIC_BASE_URL"]))
         for line in extras_lines(demo["extras"]):
             click.echo(line)
 
 
-def logins_table(logins) -> str:
+def logins_table(logins, base_url: str = "http://127.0.0.1:5000") -> str:
     """The demo accounts as a small fixed-width table."""
     rank = {"admin": 0, "officer": 1, "seller": 2, "buyer": 3}
     ordered = sorted(logins, key=lambda row: (rank.get(row[0].split()[0], 4), row[1] if row[0].startswith("seller") else ""))
@@ -115,7 +115,7 @@ def logins_table(logins) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "Demo logins (http://127.0.0.1:5000/dang-nhap):\n" + "\n".join(lines)
+    return f"Demo logins ({base_url.rstrip('/')}/dang-nhap):\n" + "\n".join(lines)
 
 
 def extras_lines(extras) -> list[str]:
