@@ -4,22 +4,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install translations db demo bench bench-trace clean messages
+.PHONY: run test install install-run translations db demo bench bench-trace clean messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
+# `make run` needs only the runtime packages; `make test` adds the test tools (Playwright...).
+$(VENV)/.installed-run: $(BIN)/activate requirements.txt
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-run requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+install-run: $(VENV)/.installed-run
+
 install: $(VENV)/.installed
 
-translations: install
+translations: install-run
 	$(BIN)/pybabel compile --use-fuzzy --statistics -d marketplace/translations
 
-db: install translations
+db: install-run translations
 	FLASK_DEBUG=1 $(BIN)/flask db upgrade
 
 demo: db

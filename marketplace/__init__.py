@@ -43,6 +43,7 @@ def create_app(config_class=None) -> Flask:
     )
     app.config.from_object(config_class or Config)
     _check_secret_key(app)
+    _trust_proxies(app)
     os.makedirs(app.instance_path, exist_ok=True)
     os.makedirs(app.config["MEDIA_DIR"], exist_ok=True)
 
@@ -78,6 +79,14 @@ def _check_secret_key(app: Flask) -> None:
         app.config["SECRET_KEY"] = "dev-only-secret-key"
         return
     raise RuntimeError("SECRET_KEY must be set outside debug/testing (see README, Configuration).")
+
+
+def _trust_proxies(app: Flask) -> None:
+    count = app.config.get("PROXY_COUNT") or 0
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _select_locale() -> str:

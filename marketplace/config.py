@@ -21,6 +21,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE_DIR / "media"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Reverse proxies (nginx...) in front of the app whose X-Forwarded-* headers are trusted;
+    # without it every client looks like the proxy and shares one login rate limit.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
     # A phone photo is 3-6 MB; 10 MB per file, a little more per request for the form.
     MAX_IMAGE_BYTES = int(os.environ.get("MAX_IMAGE_BYTES", 10 * 1024 * 1024))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 32 * 1024 * 1024))
