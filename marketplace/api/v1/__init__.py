@@ -12,6 +12,10 @@ csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF surface
 # Resource modules; each has OPENAPI_PATHS. Add a line here for a new resource.
 RESOURCES = (
     "marketplace.api.v1.auth",
+    "marketplace.api.v1.cart",
+    "marketplace.api.v1.orders",
+    "marketplace.api.v1.stall_orders",
+    "marketplace.api.v1.payments",
 )
 
 for _name in RESOURCES:
