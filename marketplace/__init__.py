@@ -3,7 +3,7 @@ import logging
 import os
 from importlib import import_module
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -85,6 +85,8 @@ def _check_secret_key(app: Flask) -> None:
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # CLI commands, worker threads: messages in Vietnamese
+        return "vi"
     lang = request.args.get("lang") or session.get("lang")
     if lang in ("vi", "en"):
         return lang
