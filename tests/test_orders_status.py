@@ -155,3 +155,13 @@ def test_seller_is_notified_after_commit(app, make):
     finally:
         app.extensions.pop("notifier")
     assert sent and sent[0][0] == "tiep@example.vn" and so.code in sent[0][1]
+
+
+def test_demo_orders(make):
+    from marketplace.orders.demo import seed_demo
+
+    p1, p2 = make.product(), make.product(name="Mật ong", unit="hu")
+    codes = seed_demo({"products": [p1, p2], "stalls": [p1.stall, p2.stall], "users": {}})
+    assert set(codes) == {"mixed", "waiting", "expired"}
+    statuses = sorted(so.status for so in db.session.query(StallOrder))
+    assert statuses == sorted([st.PAID, st.DELIVERED, st.PENDING_PAYMENT, st.EXPIRED])
