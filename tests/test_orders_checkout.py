@@ -1,13 +1,11 @@
 """Cart and checkout through the pages a buyer uses, and the rules of placing an order."""
 import pytest
-from flask import g
 
 from marketplace.catalog.models import Product
 from marketplace.core.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.orders import cart, services, shipping
 from marketplace.orders.models import CartItem, Order, StallOrder
-from tests.conftest import login
 
 
 def stock(product) -> int:

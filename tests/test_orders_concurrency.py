@@ -5,6 +5,7 @@ from marketplace.catalog.models import Product
 from marketplace.core.errors import Conflict
 from marketplace.extensions import db
 from marketplace.orders import services
+from marketplace.orders import status as st
 from marketplace.orders.models import CartItem, StallOrder
 from marketplace.payments.models import PaymentEvent
 from marketplace.payments.providers import Notification
@@ -91,7 +92,7 @@ def test_concurrent_expiry_restocks_once(app, make):
     product = make.product(stock_milli=10_000)
     make.order(make.user(), [(product, 3000)])
     later = utcnow() + timedelta(hours=25)
-    results = run_threads(app, 8, lambda i: services.expire_overdue(now=later))
+    results = run_threads(app, 8, lambda i: st.expire_overdue(now=later))
     assert [r for r in results if r[0] != "ok"] == []
     assert sum(count for _, count in results) == 1
     db.session.expire_all()

@@ -8,7 +8,7 @@ from marketplace.core.audit import AuditEntry
 from marketplace.core.errors import Conflict, ValidationError
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
-from marketplace.orders import services, status as st
+from marketplace.orders import fulfilment, status as st
 from marketplace.orders.models import StallOrder
 from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentEvent
@@ -46,24 +46,24 @@ def test_cod_flow_to_delivered_records_cash(make, cod_order):
     so, _ = cod_order
     seller = so.stall.owner
     for action in ("confirm", "pack"):
-        services.seller_action(seller, so.code, action)
-    services.seller_action(seller, so.code, "ship", tracking_number="VN123456789")
-    services.seller_action(seller, so.code, "deliver")
+        fulfilment.seller_action(seller, so.code, action)
+    fulfilment.seller_action(seller, so.code, "ship", tracking_number="VN123456789")
+    fulfilment.seller_action(seller, so.code, "deliver")
     db.session.expire_all()
     so = db.session.get(StallOrder, so.id)
     assert so.status == st.DELIVERED and so.tracking_number == "VN123456789" and so.paid_amount == so.total
     assert [h.to_status for h in so.history] == [st.PLACED, st.CONFIRMED, st.PACKED, st.SHIPPED, st.DELIVERED]
     assert db.session.query(PaymentEvent).filter_by(kind="cash_collected").one().amount == so.total
     with pytest.raises(Conflict):
-        services.seller_action(seller, so.code, "cancel", reason="đổi ý")
+        fulfilment.seller_action(seller, so.code, "cancel", reason="đổi ý")
 
 
 def test_cancel_needs_reason_returns_stock_and_is_audited(make, cod_order):
     so, product = cod_order
     assert stock(product) == 8000
     with pytest.raises(ValidationError):
-        services.seller_action(so.stall.owner, so.code, "cancel", reason="  ")
-    services.seller_action(so.stall.owner, so.code, "cancel", reason="Hết vải chín")
+        fulfilment.seller_action(so.stall.owner, so.code, "cancel", reason="  ")
+    fulfilment.seller_action(so.stall.owner, so.code, "cancel", reason="Hết vải chín")
     assert stock(product) == 10_000
     assert db.session.get(StallOrder, so.id).cancel_reason == "Hết vải chín"
     assert db.session.query(AuditEntry).filter_by(action="stall_order.cancel").count() == 1
@@ -84,7 +84,7 @@ def test_manual_received_checks_amount_and_audits(make):
     with pytest.raises(Conflict):
         payments.mark_received(seller, so.code, so.total)
     # A paid order cancelled by the seller waits for a refund; its stock returns.
-    services.seller_action(seller, so.code, "cancel", reason="Không giao được")
+    fulfilment.seller_action(seller, so.code, "cancel", reason="Không giao được")
     assert db.session.get(StallOrder, so.id).status == st.REFUND_PENDING
     assert stock(product) == 100_000
 
@@ -106,7 +106,7 @@ def test_buyer_sees_seller_changes(client, make):
     product = make.product()
     buyer = make.user()
     order = make.order(buyer, [(product, 1000)], methods={product.stall_id: "cod"})
-    services.seller_action(product.stall.owner, order.stall_orders[0].code, "confirm")
+    fulfilment.seller_action(product.stall.owner, order.stall_orders[0].code, "confirm")
     login(client, buyer)
     page = client.get(f"/don-hang/{order.code}").get_data(as_text=True)
     assert "Đã xác nhận" in page and "Chờ xác nhận" in page  # the timeline
@@ -116,12 +116,12 @@ def test_expiry_returns_stock_is_idempotent_and_runs_from_cli(app, make):
     product = make.product(stock_milli=10_000)
     so = make.order(make.user(), [(product, 3000)]).stall_orders[0]
     assert stock(product) == 7000
-    assert services.expire_overdue() == 0  # not due yet
+    assert st.expire_overdue() == 0  # not due yet
     db.session.execute(db.update(StallOrder).values(expires_at=utcnow() - timedelta(minutes=1)))
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["orders", "expire"])
     assert "expired 1" in result.output
-    assert services.expire_overdue() == 0
+    assert st.expire_overdue() == 0
     assert stock(product) == 10_000
     assert db.session.get(StallOrder, so.id).status == st.EXPIRED
     assert db.session.query(PaymentEvent).filter_by(kind="expired").count() == 1
@@ -165,3 +165,47 @@ def test_demo_orders(make):
     assert set(codes) == {"mixed", "waiting", "expired"}
     statuses = sorted(so.status for so in db.session.query(StallOrder))
     assert statuses == sorted([st.PAID, st.DELIVERED, st.PENDING_PAYMENT, st.EXPIRED])
+
+
+def test_buyer_cancels_unconfirmed_and_confirms_received(client, make):
+    product = make.product(stock_milli=10_000)
+    buyer = make.user()
+    order = make.order(buyer, [(product, 2000)])
+    so = order.stall_orders[0]
+    login(client, buyer)
+    r = client.post(f"/don-hang/{order.code}/{so.code}/cancel")
+    assert r.status_code == 302 and db.session.get(StallOrder, so.id).status == st.CANCELLED
+    assert stock(product) == 10_000
+    assert db.session.query(PaymentEvent).filter_by(kind="cancelled_unpaid").count() == 1
+
+    cod = make.order(buyer, [(product, 1000)], methods={product.stall_id: "cod"}).stall_orders[0]
+    seller = product.stall.owner
+    fulfilment.seller_action(seller, cod.code, "confirm")
+    r = client.post(f"/don-hang/{cod.order.code}/{cod.code}/cancel", follow_redirects=True)
+    assert "liên hệ người bán" in r.get_data(as_text=True)
+    for action in ("pack", "ship", "deliver"):
+        fulfilment.seller_action(seller, cod.code, action)
+    client.post(f"/don-hang/{cod.order.code}/{cod.code}/received")
+    db.session.expire_all()
+    assert db.session.get(StallOrder, cod.id).status == st.COMPLETED
+
+
+def test_stranger_cannot_act_on_an_order(client, make):
+    product = make.product()
+    order = make.order(make.user(), [(product, 1000)])
+    so = order.stall_orders[0]
+    login(client, make.user(name="Người lạ"))
+    assert client.post(f"/don-hang/{order.code}/{so.code}/cancel").status_code == 404
+    assert db.session.get(StallOrder, so.id).status == st.PENDING_PAYMENT
+
+
+def test_refund_after_paid_cancel_is_audited(make):
+    product = make.product()
+    so = make.order(make.user(), [(product, 1000)]).stall_orders[0]
+    seller = so.stall.owner
+    payments.mark_received(seller, so.code, so.total)
+    fulfilment.seller_action(seller, so.code, "cancel", reason="Mất mùa")
+    fulfilment.seller_action(seller, so.code, "refund")
+    assert db.session.get(StallOrder, so.id).status == st.REFUNDED
+    assert db.session.query(AuditEntry).filter_by(action="stall_order.refund").count() == 1
+    assert db.session.query(PaymentEvent).filter_by(kind="refunded").count() == 1

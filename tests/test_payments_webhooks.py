@@ -179,8 +179,8 @@ def test_late_payment_on_expired_order_is_kept(client, make, pending):
     from datetime import timedelta
 
     from marketplace.core.timeutil import utcnow
-    from marketplace.orders import services
+    from marketplace.orders import status as st
 
-    services.expire_overdue(now=utcnow() + timedelta(hours=25))
+    st.expire_overdue(now=utcnow() + timedelta(hours=25))
     assert post_sepay(client, sepay_body(pending)).get_json()["outcome"] == "late"
     assert status_of(pending) == "expired"

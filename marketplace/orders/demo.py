@@ -14,7 +14,8 @@ from sqlalchemy import update
 from ..accounts.models import User
 from ..core.timeutil import utcnow
 from ..extensions import db
-from . import cart, services
+from . import cart, fulfilment, services
+from . import status as st
 from .models import StallOrder
 
 
@@ -67,7 +68,7 @@ def seed_demo(created: dict) -> dict:
                                             account=so.stall.bank_account, content=f"{so.code} thanh toan"))
         else:
             for action in ("confirm", "pack", "ship", "deliver"):
-                services.seller_action(so.stall.owner, so.code, action, tracking_number="DEMO123456")
+                fulfilment.seller_action(so.stall.owner, so.code, action, tracking_number="DEMO123456")
 
     # Waiting for the transfer: shows the QR.
     codes["waiting"] = _place(buyer, [picks[-1]]).code
@@ -77,6 +78,6 @@ def seed_demo(created: dict) -> dict:
     ids = [so.id for so in expired.stall_orders]
     db.session.execute(update(StallOrder).where(StallOrder.id.in_(ids)).values(expires_at=utcnow() - timedelta(minutes=1)))
     db.session.commit()
-    services.expire_overdue(ids=ids)
+    st.expire_overdue(ids=ids)
     codes["expired"] = expired.code
     return codes

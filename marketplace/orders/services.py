@@ -1,5 +1,5 @@
-"""Checkout and orders: the quote a buyer sees, placing an order (split per stall, stock reserved
-atomically), who may see which order, the seller's actions, and expiry of unpaid orders."""
+"""Checkout and the buyer's orders: the quote a buyer sees, placing an order (split per stall,
+stock reserved atomically), who may see which order, and what the buyer may do with it."""
 from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import groupby
@@ -7,12 +7,10 @@ from itertools import groupby
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import SQLITE_IMMEDIATE
 from ..catalog.models import Product
-from ..core import address, audit
+from ..core import address
 from ..core.codes import is_valid_code, new_code
 from ..core.errors import Conflict, NotFound, ValidationError, deny
 from ..core.phone import normalize_phone
@@ -63,13 +61,6 @@ class Quote:
     @property
     def problems(self) -> list:
         return [(line.product, line.problem) for g in self.groups for line in g.lines if line.problem]
-
-
-def write_transaction() -> None:
-    """End whatever the session was doing and start a transaction that may write safely under
-    concurrency: on SQLite it begins IMMEDIATE (takes the write lock, waits up to the busy timeout)."""
-    db.session.rollback()
-    db.session.connection(execution_options={SQLITE_IMMEDIATE: True})
 
 
 def quote(lines, ward_code=None, province_code=None, choices: dict | None = None) -> Quote:
@@ -124,7 +115,7 @@ def place_order(buyer, session_cart: dict, data: dict, choices: dict | None = No
     order exists, or nothing changed and the buyer is told why ("hết hàng", price changed).
     The cart is emptied of what was ordered; sellers are notified after the commit."""
     delivery = clean_delivery(data)
-    write_transaction()
+    st.write_transaction()
     try:
         current = cart.lines(buyer, session_cart)
         if not current:
@@ -227,7 +218,7 @@ def order_for_viewer(actor, code: str, guest_order_ids=()) -> Order:
     if not own and order.id not in set(guest_order_ids or ()):
         deny(actor, "order.view", order)
         raise NotFound(_l("Không tìm thấy đơn hàng."))
-    expire_overdue(ids=[so.id for so in order.stall_orders])
+    st.expire_overdue(ids=[so.id for so in order.stall_orders])
     return order
 
 
@@ -243,7 +234,7 @@ def order_for_guest(code: str, phone: str) -> Order:
         order = None
     if order is None or order.phone != e164:
         raise NotFound(_l("Mã đơn hoặc số điện thoại không đúng."), {"phone": _l("Mã đơn hoặc số điện thoại không đúng.")})
-    expire_overdue(ids=[so.id for so in order.stall_orders])
+    st.expire_overdue(ids=[so.id for so in order.stall_orders])
     return order
 
 
@@ -252,102 +243,29 @@ def buyer_orders(user):
     return select(Order).where(Order.buyer_id == user.id).order_by(Order.created_at.desc(), Order.id.desc())
 
 
-# ---- the seller's side -----------------------------------------------------------------------
-
-def seller_stall(actor) -> Stall:
-    stall = db.session.scalar(select(Stall).where(Stall.owner_id == getattr(actor, "id", -1)))
-    if stall is None:
-        raise NotFound(_l("Bạn chưa có gian hàng."))
-    return stall
+BUYER_ACTIONS = {"cancel": st.CANCELLED, "received": st.COMPLETED}
 
 
-def stall_orders(stall: Stall, status: str | None = None):
-    """A stall's orders: those needing action first, then newest first."""
-    expire_overdue(stall_id=stall.id)
-    query = select(StallOrder).where(StallOrder.stall_id == stall.id).options(selectinload(StallOrder.items))
-    if status in st.TRANSITIONS:
-        query = query.where(StallOrder.status == status)
-    needs_action = StallOrder.status.in_(st.OPEN_FOR_SELLER)
-    return query.order_by(needs_action.desc(), StallOrder.created_at.desc(), StallOrder.id.desc())
-
-
-def new_orders_count(stall: Stall) -> int:
-    return db.session.scalar(select(func.count()).where(
-        StallOrder.stall_id == stall.id, StallOrder.status.in_(st.OPEN_FOR_SELLER))) or 0
-
-
-def stall_order_for_seller(actor, code: str) -> StallOrder:
-    """A stall order of the actor's own stall; 404 for anyone else, logged."""
-    so = db.session.scalar(select(StallOrder).where(StallOrder.code == (code or "").strip().upper()))
+def buyer_action(actor, code: str, stall_order_code: str, action: str, guest_order_ids=()) -> StallOrder:
+    """What a buyer (or a guest who proved the order) may do: cancel a stall order the seller has
+    not yet confirmed and that is not paid (stock returns), or confirm a delivered one received."""
+    if action not in BUYER_ACTIONS:
+        raise ValidationError(_l("Thao tác không hợp lệ."))
+    order = order_for_viewer(actor, code, guest_order_ids)
+    so = next((s for s in order.stall_orders if s.code == stall_order_code), None)
     if so is None:
         raise NotFound(_l("Không tìm thấy đơn hàng."))
-    if so.stall.owner_id != getattr(actor, "id", None):
-        deny(actor, "stall_order.view", so)
-        raise NotFound(_l("Không tìm thấy đơn hàng."))
-    expire_overdue(ids=[so.id])
-    return so
-
-
-SELLER_ACTIONS = {
-    "confirm": st.CONFIRMED, "pack": st.PACKED, "ship": st.SHIPPED, "deliver": st.DELIVERED, "cancel": None,
-}
-
-
-def seller_action(actor, code: str, action: str, reason: str = "", tracking_number: str = "") -> StallOrder:
-    """Apply one of the seller's actions through the state machine. Cancelling needs a reason and
-    returns the stock (a paid order goes to refund_pending instead); shipping may carry a tracking
-    number; delivering a COD order records the cash as collected."""
-    if action not in SELLER_ACTIONS:
-        raise ValidationError(_l("Thao tác không hợp lệ."))
-    so_id = stall_order_for_seller(actor, code).id
-    write_transaction()
-    so = db.session.get(StallOrder, so_id)
-    fields, note = {}, ""
-    target = SELLER_ACTIONS[action]
-    if action == "cancel":
-        reason = nfc(reason)[:500]
-        if not reason:
-            raise ValidationError(_l("Nhập lý do hủy đơn."), {"reason": _l("Nhập lý do hủy đơn.")})
-        target = st.REFUND_PENDING if so.paid_amount > 0 else st.CANCELLED
-        fields["cancel_reason"], note = reason, reason
-    if action == "deliver" and so.payment_method == "cod":
-        # For cash on delivery, delivered means the cash was collected.
-        fields.update(paid_amount=so.total, paid_at=utcnow())
-    if action == "ship":
-        fields["tracking_number"] = nfc(tracking_number)[:40]
-        note = fields["tracking_number"]
+    so_id = so.id
+    st.write_transaction()
     try:
-        st.set_status(so, target, actor=actor, note=note, **fields)
-        if action == "cancel":
-            audit.record(actor, "stall_order.cancel", so, commune_id=so.stall.commune_id, reason=reason)
+        so = db.session.get(StallOrder, so_id)
+        if action == "cancel" and so.status not in (st.PENDING_PAYMENT, st.PLACED):
+            raise Conflict(_l("Người bán đã nhận đơn, vui lòng liên hệ người bán để hủy."))
+        st.set_status(so, BUYER_ACTIONS[action], actor=actor if getattr(actor, "is_authenticated", False) else None,
+                      note=str(_l("Người mua hủy đơn")) if action == "cancel" else "",
+                      **({"cancel_reason": str(_l("Người mua hủy đơn"))} if action == "cancel" else {}))
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
     return so
-
-
-# ---- expiry ----------------------------------------------------------------------------------
-
-def expire_overdue(now=None, ids=None, stall_id=None) -> int:
-    """Expire unpaid VietQR stall orders past their deadline and return their stock. Safe to run
-    from cron and lazily from pages at the same time: set_status's conditional UPDATE lets one
-    caller win per order; the others skip it. Returns how many this call expired."""
-    now = now or utcnow()
-    query = select(StallOrder.id).where(StallOrder.status == st.PENDING_PAYMENT, StallOrder.expires_at <= now)
-    if ids is not None:
-        query = query.where(StallOrder.id.in_(list(ids) or [-1]))
-    if stall_id is not None:
-        query = query.where(StallOrder.stall_id == stall_id)
-    due = list(db.session.scalars(query))
-    expired = 0
-    for so_id in due:
-        write_transaction()
-        try:
-            so = db.session.get(StallOrder, so_id)
-            if so.status == st.PENDING_PAYMENT and st.set_status(so, st.EXPIRED, note="auto"):
-                expired += 1
-            db.session.commit()
-        except (Conflict, IntegrityError):
-            db.session.rollback()
-    return expired

@@ -2,9 +2,11 @@
 transitions table, moves the status with a conditional UPDATE and writes a history row."""
 from blinker import Namespace
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from .. import SQLITE_IMMEDIATE
 from ..catalog.models import Product
 from ..core.errors import Conflict
 from ..core.timeutil import utcnow
@@ -54,6 +56,13 @@ signals = Namespace()
 status_changed = signals.signal("stall-order-status-changed")
 
 
+def write_transaction() -> None:
+    """End whatever the session was doing and start a transaction that may write safely under
+    concurrency: on SQLite it begins IMMEDIATE (takes the write lock, waits up to the busy timeout)."""
+    db.session.rollback()
+    db.session.connection(execution_options={SQLITE_IMMEDIATE: True})
+
+
 def can_move(current: str, new: str) -> bool:
     return new in TRANSITIONS.get(current, ())
 
@@ -97,3 +106,29 @@ def _restock(stall_order: StallOrder) -> None:
             .values(stock_milli=Product.stock_milli + item.quantity_milli)
             .execution_options(synchronize_session=False)
         )
+
+
+# ---- expiry ----------------------------------------------------------------------------------
+
+def expire_overdue(now=None, ids=None, stall_id=None) -> int:
+    """Expire unpaid VietQR stall orders past their deadline and return their stock. Safe to run
+    from cron and lazily from pages at the same time: set_status's conditional UPDATE lets one
+    caller win per order; the others skip it. Returns how many this call expired."""
+    now = now or utcnow()
+    query = select(StallOrder.id).where(StallOrder.status == PENDING_PAYMENT, StallOrder.expires_at <= now)
+    if ids is not None:
+        query = query.where(StallOrder.id.in_(list(ids) or [-1]))
+    if stall_id is not None:
+        query = query.where(StallOrder.stall_id == stall_id)
+    due = list(db.session.scalars(query))
+    expired = 0
+    for so_id in due:
+        write_transaction()
+        try:
+            so = db.session.get(StallOrder, so_id)
+            if so.status == PENDING_PAYMENT and set_status(so, EXPIRED, note="auto"):
+                expired += 1
+            db.session.commit()
+        except (Conflict, IntegrityError):
+            db.session.rollback()
+    return expired

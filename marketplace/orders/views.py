@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, user_logged_in
 
 from ..core.errors import Conflict, ServiceError
 from ..extensions import db
-from . import cart, methods, services, shipping
+from . import cart, fulfilment, methods, services, shipping
 from . import status as st
 from .forms import CheckoutForm, GuestLookupForm, ShippingRuleForm
 
@@ -45,7 +45,7 @@ def payment_instructions(stall_order) -> dict:
 
 @bp.app_template_global()
 def seller_new_orders(stall) -> int:
-    return services.new_orders_count(stall) if stall is not None else 0
+    return fulfilment.new_orders_count(stall) if stall is not None else 0
 
 
 @bp.get("/gio-hang")
@@ -114,6 +114,18 @@ def order_page(code):
     return render_template("orders/order.html", order=order)
 
 
+@bp.post("/don-hang/<code>/<so_code>/<action>")
+def buyer_action(code, so_code, action):
+    try:
+        services.buyer_action(current_user, code, so_code, action, session.get(GUEST_ORDERS, []))
+        flash(_("Đã cập nhật đơn hàng."), "success")
+    except ServiceError as exc:
+        if exc.status == 404:
+            raise
+        flash(exc.message, "error")
+    return redirect(url_for("orders.order_page", code=code))
+
+
 @bp.route("/tra-cuu-don-hang", methods=["GET", "POST"])
 def lookup():
     form = GuestLookupForm()
@@ -132,25 +144,25 @@ def my_orders():
 @bp.get("/gian-hang-cua-toi/don-hang")
 @login_required
 def seller_orders():
-    stall = services.seller_stall(current_user)
+    stall = fulfilment.seller_stall(current_user)
     status = request.args.get("status") or None
-    page = db.paginate(services.stall_orders(stall, status), per_page=30, error_out=False)
+    page = db.paginate(fulfilment.stall_orders(stall, status), per_page=30, error_out=False)
     return render_template("orders/seller_orders.html", stall=stall, page=page, status=status,
-                           statuses=list(st.TRANSITIONS))
+                           statuses=list(st.TRANSITIONS), counts=fulfilment.status_counts(stall))
 
 
 @bp.get("/gian-hang-cua-toi/don-hang/<code>")
 @login_required
 def seller_order(code):
-    return render_template("orders/seller_order.html", so=services.stall_order_for_seller(current_user, code),
-                           actions=services.SELLER_ACTIONS, can_move=st.can_move)
+    return render_template("orders/seller_order.html", so=fulfilment.stall_order_for_seller(current_user, code),
+                           actions=fulfilment.SELLER_ACTIONS, can_move=st.can_move)
 
 
 @bp.post("/gian-hang-cua-toi/don-hang/<code>/<action>")
 @login_required
 def seller_order_action(code, action):
     try:
-        services.seller_action(current_user, code, action, request.form.get("reason", ""),
+        fulfilment.seller_action(current_user, code, action, request.form.get("reason", ""),
                                request.form.get("tracking_number", ""))
         flash(_("Đã cập nhật đơn hàng."), "success")
     except (Conflict, ServiceError) as exc:
@@ -163,7 +175,7 @@ def seller_order_action(code, action):
 @bp.route("/gian-hang-cua-toi/phi-giao-hang", methods=["GET", "POST"])
 @login_required
 def shipping_rule():
-    stall = services.seller_stall(current_user)
+    stall = fulfilment.seller_stall(current_user)
     form = ShippingRuleForm(obj=shipping.rule_for(stall))
     if form.validate_on_submit():
         try:
@@ -179,4 +191,4 @@ def shipping_rule():
 @bp.cli.command("expire")
 def expire_command():
     """Expire unpaid VietQR stall orders past their deadline (safe to run from cron)."""
-    click.echo(f"expired {services.expire_overdue()} stall order(s)")
+    click.echo(f"expired {st.expire_overdue()} stall order(s)")

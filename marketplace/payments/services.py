@@ -11,6 +11,7 @@ from ..core.codes import is_valid_code
 from ..core.errors import Conflict, NotFound, ValidationError, deny
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..orders import fulfilment
 from ..orders import services as orders
 from ..orders import status as st
 from ..orders.models import StallOrder
@@ -47,7 +48,7 @@ def apply_notification(n: Notification) -> tuple[PaymentEvent, bool]:
     Returns (event, created). A replay of the same (provider, event id) changes nothing and returns
     the first event, also when replays race: the stall order row is locked while deciding and
     the unique constraint refuses the second insert. Anything not applied is kept for a person."""
-    orders.write_transaction()
+    st.write_transaction()
     try:
         earlier = _existing(n.provider, n.event_id)
         if earlier is not None:
@@ -60,6 +61,8 @@ def apply_notification(n: Notification) -> tuple[PaymentEvent, bool]:
         db.session.flush()  # the unique (provider, event_id) answers a racing replay here
         if target is not None:
             st.set_status(target, st.PAID, note=f"{n.provider} {n.event_id}", paid_amount=n.amount, paid_at=utcnow())
+            audit.record(None, "payment.bank_transfer", target, commune_id=target.stall.commune_id,
+                         data={"provider": n.provider, "event_id": n.event_id, "amount": n.amount})
         db.session.commit()
         return event, True
     except IntegrityError:
@@ -107,14 +110,14 @@ def _decide(event: PaymentEvent, n: Notification) -> StallOrder | None:
 def mark_received(actor, code: str, amount: int) -> StallOrder:
     """The seller confirms "đã nhận tiền" for a waiting VietQR order of their stall. The amount they
     saw on their bank app must cover the order total; audited and recorded as a payment event."""
-    so = orders.stall_order_for_seller(actor, code)
+    so = fulfilment.stall_order_for_seller(actor, code)
     if so.payment_method != VIETQR.code:
         raise Conflict(_l("Đơn này không thanh toán bằng chuyển khoản."))
     if not isinstance(amount, int) or amount < so.total:
         message = _l("Số tiền nhận được phải ít nhất bằng tổng đơn (%(total)s).", total=f"{so.total:,}".replace(",", ".") + " ₫")
         raise ValidationError(message, {"amount": message})
     so_id = so.id
-    orders.write_transaction()
+    st.write_transaction()
     try:
         so = db.session.scalar(select(StallOrder).where(StallOrder.id == so_id).with_for_update())
         if so.status != st.PENDING_PAYMENT:
@@ -150,7 +153,7 @@ def stall_order_events(stall_order: StallOrder) -> list[PaymentEvent]:
 
 def own_stall(actor) -> Stall:
     try:
-        return orders.seller_stall(actor)
+        return fulfilment.seller_stall(actor)
     except NotFound:
         raise deny(actor, "payments.poster", None)
 

@@ -1,10 +1,10 @@
 """The seller's stall orders: list, detail, status actions, manual "đã nhận tiền"."""
 from flask import request
 
-from ...orders import services
+from ...orders import fulfilment as services
 from ...payments import services as payments
 from . import bp
-from .common import ERROR_RESPONSE, PAGE_PARAMS, SECURED, json_body, paginated, token_required
+from .common import ERROR_RESPONSE, PAGE_PARAMS, SECURED, paginated, token_required
 from .orders import serialize_stall_order
 
 
