@@ -85,7 +85,7 @@ def _check_secret_key(app: Flask) -> None:
 
 
 def _select_locale() -> str:
-    if not has_request_context():  # CLI commands, worker threads: messages in Vietnamese
+    if not has_request_context():  # CLI commands and background work speak Vietnamese
         return "vi"
     lang = request.args.get("lang") or session.get("lang")
     if lang in ("vi", "en"):

@@ -1,27 +1,15 @@
 """The stall's A5 poster for the market stand: its static VietQR (the payer types the amount), a
 QR to the stall's page, and bank, account and holder in large type."""
 import io
-from functools import lru_cache
 
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from ..core.pdf import register_fonts
 from ..stalls.banks import bank_name
 from . import vietqr
-
-FONT_DIR = "/usr/share/fonts/truetype/dejavu"
-
-
-@lru_cache(maxsize=1)
-def _fonts() -> tuple[str, str]:
-    # DejaVu carries every Vietnamese letter; the built-in PDF fonts do not.
-    pdfmetrics.registerFont(TTFont("DejaVuSans", f"{FONT_DIR}/DejaVuSans.ttf"))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", f"{FONT_DIR}/DejaVuSans-Bold.ttf"))
-    return "DejaVuSans", "DejaVuSans-Bold"
 
 
 def _fit(c, text: str, font: str, size: float, width: float) -> float:
@@ -32,7 +20,7 @@ def _fit(c, text: str, font: str, size: float, width: float) -> float:
 
 def stall_poster(stall, stall_url: str) -> bytes:
     """PDF bytes of the poster (A5 portrait)."""
-    regular, bold = _fonts()
+    regular, bold = register_fonts()
     buffer = io.BytesIO()
     width, height = A5
     c = canvas.Canvas(buffer, pagesize=A5)
