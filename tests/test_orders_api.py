@@ -50,3 +50,19 @@ def test_checkout_empty_cart_and_bad_input(client, make):
     r = client.post("/api/v1/checkout", json={"phone": "x"}, headers=headers)
     assert r.status_code == 422 and {"name", "phone", "province_code"} <= set(r.get_json()["error"]["fields"])
     assert client.post("/api/v1/checkout", data="[]", headers=headers, content_type="application/json").status_code == 422
+
+
+def test_openapi_document_is_valid_and_describes_order_bodies(client):
+    from openapi_spec_validator import validate
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    validate(doc)
+    mine = [p for p in doc["paths"] if p.startswith(("/cart", "/checkout", "/orders", "/stall/orders", "/payments/"))]
+    assert len(mine) == 10
+    for path in mine:
+        for method, op in doc["paths"][path].items():
+            for code, response in op["responses"].items():
+                if code.startswith("2") and code != "204":
+                    assert "schema" in response["content"]["application/json"], (method, path)
+            for content in op.get("requestBody", {}).get("content", {}).values():
+                assert content["schema"].get("properties"), (method, path)

@@ -43,6 +43,23 @@ def delete_cart_item(user, product_id):
     return "", 204
 
 
+_INT = {"type": "integer"}
+QUOTE_SCHEMA = {"type": "object", "properties": {
+    "stalls": {"type": "array", "items": {"type": "object", "properties": {
+        "stall": {"type": "object", "properties": {"id": _INT, "name": {"type": "string"}}},
+        "payment_methods": {"type": "array", "items": {"type": "string"}}, "payment_method": {"type": "string"},
+        "items": {"type": "array", "items": {"type": "object", "properties": {
+            "product_id": _INT, "name": {"type": "string"}, "unit": {"type": "string"}, "unit_price": _INT,
+            "quantity_milli": _INT, "line_total": _INT,
+            "problem": {"type": ["string", "null"], "description": "why the line cannot be bought as it is"}}}},
+        "subtotal": _INT, "shipping_fee": _INT, "total": _INT}}},
+    "subtotal": _INT, "shipping_total": _INT, "total": _INT}}
+
+
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
 _ITEM = {"parameters": [{"name": "product_id", "in": "path", "required": True, "schema": {"type": "integer"}}]}
 OPENAPI_PATHS = {
     "/cart": {"get": {
@@ -50,14 +67,15 @@ OPENAPI_PATHS = {
         "tags": ["cart"], "security": SECURED,
         "parameters": [{"name": "ward_code", "in": "query", "schema": {"type": "integer"}},
                        {"name": "province_code", "in": "query", "schema": {"type": "integer"}}],
-        "responses": {"200": {"description": "Cart and quote"}, "401": ERROR_RESPONSE},
+        "responses": {"200": _json(QUOTE_SCHEMA, "Cart and quote"), "401": ERROR_RESPONSE},
     }},
     "/cart/items/{product_id}": {
         "put": {**_ITEM, "summary": "Set a product's quantity (\"1,5\" or \"1.5\" for kg; 0 removes)",
                 "tags": ["cart"], "security": SECURED,
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["quantity"], "properties": {"quantity": {"type": "string", "example": "1,5"}}}}}},
-                "responses": {"200": {"description": "New quantity in thousandths"}, "401": ERROR_RESPONSE, "422": ERROR_RESPONSE}},
+                "responses": {"200": _json({"type": "object", "properties": {"product_id": _INT, "quantity_milli": _INT}},
+                                          "New quantity in thousandths"), "401": ERROR_RESPONSE, "422": ERROR_RESPONSE}},
         "delete": {**_ITEM, "summary": "Remove a product from the cart", "tags": ["cart"], "security": SECURED,
                    "responses": {"204": {"description": "Removed"}, "401": ERROR_RESPONSE}},
     },

@@ -57,6 +57,39 @@ def get_order(code):
     return serialize_order(services.order_for_viewer(user, code))
 
 
+def _json(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+_INT, _STR = {"type": "integer"}, {"type": "string"}
+_NULLABLE_STR = {"type": ["string", "null"]}
+ITEM_SCHEMA = {"type": "object", "properties": {
+    "product_id": _INT, "name": _STR, "unit": _STR, "unit_price": _INT,
+    "quantity_milli": {"type": "integer", "description": "thousandths of the unit: 1.5 kg = 1500"}, "line_total": _INT}}
+PAYMENT_SCHEMA = {"type": "object", "description": "How to pay a waiting VietQR stall order", "properties": {
+    "method": _STR, "bank_bin": _STR, "bank_name": _STR, "account": _STR, "holder": _STR, "amount": _INT,
+    "content": {"type": "string", "description": "transfer content: the stall order code"},
+    "qr_payload": {"type": "string", "description": "EMVCo VietQR string (NAPAS 247)"}, "expires_at": _NULLABLE_STR}}
+STALL_ORDER_SCHEMA = {"type": "object", "properties": {
+    "code": _STR, "stall": {"type": "object", "properties": {"id": _INT, "name": _STR}},
+    "status": {"type": "string", "enum": list(st.TRANSITIONS)}, "status_label": _STR,
+    "payment_method": {"type": "string", "enum": ["vietqr", "cod"]}, "subtotal": _INT, "shipping_fee": _INT,
+    "total": _INT, "paid_amount": _INT, "tracking_number": _STR, "cancel_reason": _STR,
+    "items": {"type": "array", "items": ITEM_SCHEMA},
+    "history": {"type": "array", "items": {"type": "object", "properties": {
+        "from": _NULLABLE_STR, "to": _STR, "note": _STR, "at": {"type": "string", "format": "date-time"}}}},
+    "payment": PAYMENT_SCHEMA}}
+ORDER_SCHEMA = {"type": "object", "properties": {
+    "code": _STR, "created_at": {"type": "string", "format": "date-time"}, "name": _STR, "phone": _STR,
+    "province_code": _INT, "ward_code": _INT, "address_line": _STR, "note": _STR, "subtotal": _INT,
+    "shipping_total": _INT, "total": _INT, "stall_orders": {"type": "array", "items": STALL_ORDER_SCHEMA}}}
+
+
+def page_schema(item: dict) -> dict:
+    return {"type": "object", "properties": {"items": {"type": "array", "items": item}, "page": _INT,
+                                             "per_page": _INT, "total": _INT}}
+
+
 _CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "example": "CX7K2M9QD"}}
 OPENAPI_PATHS = {
     "/checkout": {"post": {
@@ -70,18 +103,18 @@ OPENAPI_PATHS = {
                 "payments": {"type": "object", "description": "stall id -> vietqr | cod",
                              "additionalProperties": {"type": "string"}},
                 "expected_total": {"type": "integer", "description": "total the buyer saw; 409 if it changed"}}}}}},
-        "responses": {"201": {"description": "Order placed"}, "401": ERROR_RESPONSE, "409": ERROR_RESPONSE,
+        "responses": {"201": _json(ORDER_SCHEMA, "Order placed"), "401": ERROR_RESPONSE, "409": ERROR_RESPONSE,
                       "422": ERROR_RESPONSE},
     }},
     "/orders": {"get": {
         "summary": "The buyer's orders, newest first", "tags": ["orders"], "security": SECURED,
-        "parameters": PAGE_PARAMS, "responses": {"200": {"description": "Orders"}, "401": ERROR_RESPONSE},
+        "parameters": PAGE_PARAMS, "responses": {"200": _json(page_schema(ORDER_SCHEMA)), "401": ERROR_RESPONSE},
     }},
     "/orders/{code}": {"get": {
         "summary": "One order with its stall orders, payment instructions and timeline",
         "description": "With a bearer token: the buyer's own order. Without: the receiver's phone must match.",
         "tags": ["orders"], "security": [{"bearer": []}, {}],
         "parameters": [_CODE, {"name": "phone", "in": "query", "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "Order"}, "404": ERROR_RESPONSE},
+        "responses": {"200": _json(ORDER_SCHEMA), "404": ERROR_RESPONSE},
     }},
 }

@@ -41,7 +41,12 @@ def casso_webhook():
     return _apply(n), 200
 
 
-_RESPONSES = {"200": {"description": "Stored; outcome applied | underpaid | overpaid | unknown_code | ..."},
+_RESPONSES = {"200": {"description": "Stored (or a replay of a stored notification)", "content": {
+    "application/json": {"schema": {"type": "object", "properties": {
+        "success": {"type": "boolean"},
+        "outcome": {"type": "string", "enum": ["applied", "underpaid", "overpaid", "unknown_code", "ambiguous",
+                                               "wrong_account", "duplicate", "late", "ignored"]},
+        "duplicate": {"type": "boolean", "description": "true when this event id was already received"}}}}}},
               "401": ERROR_RESPONSE}
 OPENAPI_PATHS = {
     "/payments/bank-webhook/sepay": {"post": {

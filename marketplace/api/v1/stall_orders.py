@@ -5,7 +5,7 @@ from ...orders import fulfilment as services
 from ...payments import services as payments
 from . import bp
 from .common import ERROR_RESPONSE, PAGE_PARAMS, SECURED, paginated, token_required
-from .orders import serialize_stall_order
+from .orders import STALL_ORDER_SCHEMA, _json, page_schema, serialize_stall_order
 
 
 @bp.get("/stall/orders")
@@ -38,20 +38,20 @@ OPENAPI_PATHS = {
         "summary": "The seller's stall orders: those needing action first", "tags": ["stall orders"],
         "security": SECURED,
         "parameters": PAGE_PARAMS + [{"name": "status", "in": "query", "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "Stall orders"}, "401": ERROR_RESPONSE, "404": ERROR_RESPONSE},
+        "responses": {"200": _json(page_schema(STALL_ORDER_SCHEMA)), "401": ERROR_RESPONSE, "404": ERROR_RESPONSE},
     }},
     "/stall/orders/{code}": {"get": {
         "summary": "One stall order of the seller's stall", "tags": ["stall orders"], "security": SECURED,
-        "parameters": [_CODE], "responses": {"200": {"description": "Stall order"}, "404": ERROR_RESPONSE},
+        "parameters": [_CODE], "responses": {"200": _json(STALL_ORDER_SCHEMA), "404": ERROR_RESPONSE},
     }},
     "/stall/orders/{code}/{action}": {"post": {
-        "summary": "confirm | pack | ship (tracking_number) | deliver | cancel (reason) | received (amount)",
+        "summary": "confirm | pack | ship (tracking_number) | deliver | cancel (reason) | refund | received (amount)",
         "tags": ["stall orders"], "security": SECURED,
         "parameters": [_CODE, {"name": "action", "in": "path", "required": True, "schema": {
-            "type": "string", "enum": ["confirm", "pack", "ship", "deliver", "cancel", "received"]}}],
+            "type": "string", "enum": ["confirm", "pack", "ship", "deliver", "cancel", "refund", "received"]}}],
         "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
             "reason": {"type": "string"}, "tracking_number": {"type": "string"}, "amount": {"type": "integer"}}}}}},
-        "responses": {"200": {"description": "Updated stall order"}, "404": ERROR_RESPONSE, "409": ERROR_RESPONSE,
+        "responses": {"200": _json(STALL_ORDER_SCHEMA, "Updated stall order"), "404": ERROR_RESPONSE, "409": ERROR_RESPONSE,
                       "422": ERROR_RESPONSE},
     }},
 }
