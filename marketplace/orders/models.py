@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..catalog.units import UNITS
 from ..core.timeutil import utcnow
 from ..extensions import db
 
@@ -109,6 +110,10 @@ class OrderItem(db.Model):
 
     stall_order = relationship(StallOrder, back_populates="items")
     product = relationship("Product")
+
+    @property
+    def unit_label(self) -> str:
+        return UNITS.get(self.unit, UNITS["cai"]).label
 
 
 class StatusChange(db.Model):
