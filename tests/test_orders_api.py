@@ -66,3 +66,26 @@ def test_openapi_document_is_valid_and_describes_order_bodies(client):
                     assert "schema" in response["content"]["application/json"], (method, path)
             for content in op.get("requestBody", {}).get("content", {}).values():
                 assert content["schema"].get("properties"), (method, path)
+
+
+def test_hostile_input_is_refused_not_a_500(client, make, app):
+    headers = bearer(make.user())
+    assert client.put("/api/v1/cart/items/99999999999999", json={"quantity": "1"}, headers=headers).status_code == 422
+    assert client.put("/api/v1/cart/items/1", json={"quantity": "1e9999"}, headers=headers).status_code == 422
+    assert client.put("/api/v1/cart/items/1", json={"quantity": ["x"]}, headers=headers).status_code == 422
+    assert client.delete("/api/v1/cart/items/99999999999999", headers=headers).status_code == 204
+    r = client.post("/gio-hang", data={"product_id": "99999999999999", "quantity": "1", "mode": "add"})
+    assert r.status_code == 302
+    body = make.delivery(province_code=10**20, ward_code="x", payments={"1": ["cod"]})
+    assert client.post("/api/v1/checkout", json=body, headers=headers).status_code == 422
+    assert client.get("/api/v1/orders/%00'--", headers=headers).status_code == 404
+    assert client.get("/don-hang/" + "X" * 500).status_code == 404
+    app.config["SEPAY_API_KEY"] = "k"
+    try:
+        huge = {"id": 1, "transferAmount": 10**15, "transferType": "in", "accountNumber": "1", "content": "x"}
+        r = client.post("/api/v1/payments/bank-webhook/sepay", json=huge, headers={"Authorization": "Apikey k"})
+        assert r.status_code == 200 and r.get_json()["outcome"] == "unknown_code"
+        bad = {"id": "abc", "transferAmount": "many"}
+        assert client.post("/api/v1/payments/bank-webhook/sepay", json=bad, headers={"Authorization": "Apikey k"}).status_code == 401
+    finally:
+        app.config["SEPAY_API_KEY"] = ""

@@ -13,6 +13,7 @@ from ..extensions import db
 from .models import CartItem
 
 MAX_LINES = 50
+MAX_ID = 2**31 - 1  # ids past the integer column are no product, not a database error
 
 
 @dataclass
@@ -41,7 +42,8 @@ def _quantities(user, session_cart: dict) -> dict[int, int]:
     result = {}
     for key, value in (session_cart or {}).items():
         try:
-            result[int(key)] = int(value)
+            if 0 < int(key) <= MAX_ID and 0 < int(value) <= MAX_ID:
+                result[int(key)] = int(value)
         except (TypeError, ValueError):
             continue
     return result
@@ -88,6 +90,8 @@ def set_quantity(user, session_cart: dict, product_id: int, milli: int, add: boo
     """Put `milli` (or add it, with add=True) of a product in the cart after checking the unit,
     minimum, step, stock and that the product is on sale; 0 removes the line. Returns the new
     quantity. Guests' carts are the given dict, changed in place."""
+    if not 0 < product_id <= MAX_ID:
+        raise ValidationError(_l("Sản phẩm không còn bán."))
     current = _quantities(user, session_cart).get(product_id, 0)
     new = current + milli if add else milli
     if new <= 0:
@@ -112,7 +116,7 @@ def set_quantity(user, session_cart: dict, product_id: int, milli: int, add: boo
 
 
 def remove(user, session_cart: dict, product_ids) -> None:
-    ids = [int(pid) for pid in product_ids]
+    ids = [int(pid) for pid in product_ids if 0 < int(pid) <= MAX_ID]
     if _is_user(user):
         db.session.execute(delete(CartItem).where(CartItem.user_id == user.id, CartItem.product_id.in_(ids)))
         db.session.commit()

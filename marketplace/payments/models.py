@@ -4,7 +4,7 @@
 """
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
@@ -36,7 +36,7 @@ class PaymentEvent(db.Model):
     outcome: Mapped[str] = mapped_column(String(20), index=True)
     stall_order_id: Mapped[int | None] = mapped_column(ForeignKey("stall_orders.id"), index=True)
     stall_id: Mapped[int | None] = mapped_column(ForeignKey("stalls.id"), index=True)
-    amount: Mapped[int] = mapped_column(default=0)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)  # as the bank reported it, however large
     account: Mapped[str] = mapped_column(String(40), default="")
     content: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -21,6 +21,7 @@ from .providers import COD, VIETQR, Notification
 
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 CODE_LENGTH = len(orders.CODE_PREFIX) + 7
+MAX_AMOUNT = 2_000_000_000  # what a stall order's integer columns hold; larger is handled by a person
 
 
 def find_codes(content: str) -> list[str]:
@@ -104,7 +105,7 @@ def _decide(event: PaymentEvent, n: Notification) -> StallOrder | None:
         event.outcome = Outcome.UNDERPAID
         return None
     event.outcome = Outcome.APPLIED if n.amount == so.total else Outcome.OVERPAID
-    return so
+    return so if n.amount <= MAX_AMOUNT else None
 
 
 def mark_received(actor, code: str, amount: int) -> StallOrder:
@@ -113,7 +114,7 @@ def mark_received(actor, code: str, amount: int) -> StallOrder:
     so = fulfilment.stall_order_for_seller(actor, code)
     if so.payment_method != VIETQR.code:
         raise Conflict(_l("Đơn này không thanh toán bằng chuyển khoản."))
-    if not isinstance(amount, int) or amount < so.total:
+    if not isinstance(amount, int) or not so.total <= amount <= MAX_AMOUNT:
         message = _l("Số tiền nhận được phải ít nhất bằng tổng đơn (%(total)s).", total=f"{so.total:,}".replace(",", ".") + " ₫")
         raise ValidationError(message, {"amount": message})
     so_id = so.id

@@ -2,7 +2,7 @@
 
 Revision ID: 0004_orders
 Revises: 0001_foundation
-Create Date: 2026-11-22 02:17:47.539107
+Create Date: 2026-11-22 02:29:23.033141
 
 """
 from alembic import op
@@ -123,7 +123,7 @@ def upgrade():
     sa.Column('outcome', sa.String(length=20), nullable=False),
     sa.Column('stall_order_id', sa.Integer(), nullable=True),
     sa.Column('stall_id', sa.Integer(), nullable=True),
-    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.BigInteger(), nullable=False),
     sa.Column('account', sa.String(length=40), nullable=False),
     sa.Column('content', sa.Text(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
