@@ -169,3 +169,12 @@ def test_include_templates_render_with_only_their_variables(app, make):
         assert 'inputmode="decimal"' in html and "Thêm vào giỏ" in html
         assert "Đơn hàng" in render_template_string('{% include "orders/_seller_panel.html" %}', stall=p.stall)
         assert "Giỏ hàng" in render_template_string('{% include "orders/_nav_links.html" %}')
+
+
+def test_cart_page_updates_and_removes_lines(client, make):
+    p = make.product(unit="kg", price=10000, step_milli=500)
+    client.post("/gio-hang", data={"product_id": p.id, "quantity": "1", "mode": "add"})
+    client.post("/gio-hang", data={"product_id": p.id, "quantity": "2,5"})
+    assert "25.000 ₫" in client.get("/gio-hang").get_data(as_text=True)
+    client.post("/gio-hang", data={"product_id": p.id, "quantity": "2,5", "remove": "1"})
+    assert "Giỏ hàng đang trống" in client.get("/gio-hang").get_data(as_text=True)

@@ -58,7 +58,7 @@ def cart_page():
 def cart_update():
     try:
         product_id = request.form.get("product_id", type=int) or 0
-        milli = cart.parse(request.form.get("quantity", "0"))
+        milli = 0 if request.form.get("remove") else cart.parse(request.form.get("quantity", "0"))
         add = request.form.get("mode") == "add"
         cart.set_quantity(current_user, _session_cart(), product_id, milli, add=add)
         flash(_("Đã thêm vào giỏ hàng.") if add else _("Đã cập nhật giỏ hàng."), "success")
