@@ -22,6 +22,11 @@ def _merge_cart(app, user, **extra):
         session.modified = True
 
 
+def _remember_order(order) -> None:
+    """Let this browser see the order again (guests), keeping only the latest few."""
+    session[GUEST_ORDERS] = (session.get(GUEST_ORDERS, []) + [order.id])[-20:]
+
+
 def _session_cart() -> dict:
     session.modified = True
     return session.setdefault("cart", {})
@@ -89,7 +94,7 @@ def checkout():
             flash(exc.message, "error")
             lines = cart.lines(current_user, session.get("cart") or {})
         else:
-            session.setdefault(GUEST_ORDERS, []).append(order.id)
+            _remember_order(order)
             return redirect(url_for("orders.order_page", code=order.code))
     the_quote = services.quote(lines, form.ward_code.data, form.province_code.data, choices)
     form.expected_total.data = str(the_quote.total)
@@ -102,8 +107,7 @@ def order_page(code):
     if form.validate_on_submit():
         try:
             order = services.order_for_guest(form.code.data, form.phone.data)
-            session.setdefault(GUEST_ORDERS, []).append(order.id)
-            session.modified = True
+            _remember_order(order)
             return redirect(url_for("orders.order_page", code=order.code))
         except ServiceError as exc:
             form.phone.errors.append(exc.message)
