@@ -1,11 +1,16 @@
 """Cart and checkout through the pages a buyer uses, and the rules of placing an order."""
+import io
+
 import pytest
+from PIL import Image
+from pyzbar.pyzbar import decode
 
 from marketplace.catalog.models import Product
 from marketplace.core.errors import Conflict, ValidationError
 from marketplace.extensions import db
 from marketplace.orders import cart, services, shipping
 from marketplace.orders.models import CartItem, Order, StallOrder
+from marketplace.payments import vietqr
 
 
 def stock(product) -> int:
@@ -85,6 +90,11 @@ def test_checkout_two_stalls_vietqr_and_cod(client, make):
     assert "Trả tiền mặt khi nhận hàng" in page
     png = client.get(f"/don-hang/{order.code}/qr/{vietqr_so.code}.png")
     assert png.status_code == 200 and png.mimetype == "image/png"
+    decoded = [d.data.decode() for d in decode(Image.open(io.BytesIO(png.data)))]
+    assert decoded == [vietqr.payload("970405", "1500205123456", vietqr_so.total, vietqr_so.code)]
+    assert f"54{len(str(vietqr_so.total)):02d}{vietqr_so.total}" in decoded[0] and f"08{9:02d}{vietqr_so.code}" in decoded[0]
+    download = client.get(f"/don-hang/{order.code}/qr/{vietqr_so.code}.png?download=1")
+    assert "attachment" in download.headers["Content-Disposition"]
     with client.session_transaction() as s:
         assert not s.get("cart")
 
