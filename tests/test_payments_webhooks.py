@@ -111,6 +111,10 @@ def test_underpaid_is_stored_not_applied(client, make, pending):
     assert status_of(pending) == "pending_payment"
     event = db.session.query(PaymentEvent).one()
     assert event.stall_order_id == pending.id and event.amount == pending.total - 1000
+    from tests.conftest import login
+    login(client, pending.stall.owner)
+    page = client.get(f"/gian-hang-cua-toi/don-hang/{pending.code}").get_data(as_text=True)
+    assert "Thiếu tiền" in page and "Đã nhận tiền" in page  # the seller sees it and can still confirm by hand
 
 
 def test_overpaid_pays_and_is_flagged(client, pending):

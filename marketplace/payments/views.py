@@ -2,6 +2,7 @@
 payment notifications waiting for a person."""
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
@@ -14,6 +15,25 @@ from . import poster, services, vietqr
 from .providers import VIETQR
 
 bp = Blueprint("payments", __name__)
+
+
+OUTCOME_LABELS = {
+    "applied": _l("Đã khớp, đơn đã thanh toán"), "underpaid": _l("Thiếu tiền"), "overpaid": _l("Thừa tiền"),
+    "unknown_code": _l("Không rõ mã đơn"), "ambiguous": _l("Nhiều mã đơn"), "wrong_account": _l("Sai tài khoản"),
+    "duplicate": _l("Trả trùng"), "late": _l("Đơn đã hết hạn/hủy"), "ignored": _l("Bỏ qua (tiền ra)"),
+    "recorded": _l("Ghi nhận"),
+}
+
+
+@bp.app_template_global()
+def payment_outcome_label(outcome: str) -> str:
+    return str(OUTCOME_LABELS.get(outcome, outcome))
+
+
+@bp.app_template_global()
+def payment_events(stall_order) -> list:
+    """Payment events of a stall order, for the seller's order page."""
+    return services.stall_order_events(stall_order)
 
 
 @bp.get("/don-hang/<code>/qr/<so_code>.png")
