@@ -83,3 +83,19 @@ def test_poster_needs_a_stall(client, make):
     g.pop("_login_user", None)  # requests share the test's app context, and with it flask.g
     login(client, make.user())
     assert client.get("/gian-hang-cua-toi/poster-vietqr.pdf").status_code in (403, 404)
+
+
+def test_poster_qr_codes_scan(client, make, tmp_path):
+    """Rendered like a printer would, the poster's big QR is the stall's static VietQR and the small
+    one its page."""
+    import subprocess
+
+    stall = make.stall()
+    login(client, stall.owner)
+    pdf = tmp_path / "poster.pdf"
+    pdf.write_bytes(client.get("/gian-hang-cua-toi/poster-vietqr.pdf").data)
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
+    found = {d.data.decode() for d in decode(Image.open(tmp_path / "page.png"))}
+    static = vietqr.payload(stall.bank_bin, stall.bank_account)
+    assert static in found and parse_tlv(static)["01"] == "11"
+    assert any(stall.slug in value for value in found - {static})
