@@ -39,7 +39,7 @@ def _buyer(created: dict) -> User:
 def _place(buyer, products, methods=None, **delivery):
     session_cart = {}
     for product in products:
-        cart.set_quantity(buyer, session_cart, product.id, max(product.min_milli, 1000))
+        cart.set_quantity(buyer, session_cart, product.id, product.min_milli)
     return services.place_order(buyer, session_cart, _delivery(products[0].stall, **delivery), methods or {})
 
 

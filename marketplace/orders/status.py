@@ -57,9 +57,10 @@ status_changed = signals.signal("stall-order-status-changed")
 
 
 def write_transaction() -> None:
-    """End whatever the session was doing and start a transaction that may write safely under
-    concurrency: on SQLite it begins IMMEDIATE (takes the write lock, waits up to the busy timeout)."""
-    db.session.rollback()
+    """End the session's current transaction (committing anything the caller left pending, so
+    nothing is silently lost) and start one that may write safely under concurrency: on SQLite it
+    begins IMMEDIATE (takes the write lock, waits up to the busy timeout)."""
+    db.session.commit()
     db.session.connection(execution_options={SQLITE_IMMEDIATE: True})
 
 
