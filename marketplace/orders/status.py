@@ -101,7 +101,9 @@ def set_status(stall_order: StallOrder, new: str, actor=None, note: str = "", **
 
 
 def _restock(stall_order: StallOrder) -> None:
-    for item in stall_order.items:
+    # Product rows are locked in the order checkout uses (stall, then product id), so the two
+    # never deadlock on PostgreSQL.
+    for item in sorted(stall_order.items, key=lambda i: i.product_id):
         db.session.execute(
             update(Product).where(Product.id == item.product_id)
             .values(stock_milli=Product.stock_milli + item.quantity_milli)
