@@ -188,3 +188,31 @@ def test_late_payment_on_expired_order_is_kept(client, make, pending):
     st.expire_overdue(now=utcnow() + timedelta(hours=25))
     assert post_sepay(client, sepay_body(pending)).get_json()["outcome"] == "late"
     assert status_of(pending) == "expired"
+
+
+def test_order_code_with_receiving_account_pays_that_stalls_part(client, make):
+    lychee, honey = make.product(price=20000), make.product(name="Mật ong", unit="hu", price=90000)
+    honey.stall.bank_account = "0338356589"
+    db.session.commit()
+    order = make.order(make.user(), [(lychee, 1000), (honey, 1000)])
+    honey_part = next(so for so in order.stall_orders if so.stall_id == honey.stall_id)
+    body = sepay_body(honey_part, content=f"thanh toan don {order.code}")
+    assert post_sepay(client, body).get_json()["outcome"] == "applied"
+    statuses = {so.stall_id: status_of(so) for so in order.stall_orders}
+    assert statuses == {honey.stall_id: "paid", lychee.stall_id: "pending_payment"}
+
+
+def test_seller_is_told_of_a_new_order_with_readable_amount(app, make):
+    sent = []
+
+    class Capture:
+        def send(self, to, subject, body):
+            sent.append(body)
+
+    app.extensions["notifier"] = Capture()
+    try:
+        make.order(make.user(), [(make.product(price=1234500, name="Sâm, loại 1"), 1000)])
+    finally:
+        app.extensions.pop("notifier")
+    assert "1.234.500 ₫" in sent[0]
+    assert "Vườn vải nhà Tiệp" in sent[0] and "Chuyển khoản VietQR" in sent[0]

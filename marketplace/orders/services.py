@@ -13,6 +13,7 @@ from ..catalog.models import Product
 from ..core import address
 from ..core.codes import is_valid_code, new_code
 from ..core.errors import Conflict, NotFound, ValidationError, deny
+from ..core.money import format_vnd
 from ..core.phone import normalize_phone
 from ..core.text import nfc, nfc_multiline
 from ..core.timeutil import utcnow
@@ -128,7 +129,7 @@ def place_order(buyer, session_cart: dict, data: dict, choices: dict | None = No
             raise ValidationError(_l("Gian hàng chưa nhận thanh toán."))
         if expected_total is not None and expected_total != the_quote.total:
             raise Conflict(_l("Giá hoặc phí giao hàng vừa thay đổi: tổng mới là %(total)s. Vui lòng xem lại rồi đặt hàng.",
-                              total=f"{the_quote.total:,}".replace(",", ".") + " ₫"))
+                              total=format_vnd(the_quote.total)))
         for line in current:
             _reserve(line.product, line.quantity_milli)
         order = _create(buyer, delivery, the_quote)
@@ -190,11 +191,12 @@ def _unique_code(model) -> str:
 
 def _notify_sellers(order: Order) -> None:
     send = notify.notifier().send
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     for so in order.stall_orders:
-        base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+        method = methods.get(so.payment_method)
         send(so.stall.owner.email, f"Đơn hàng mới {so.code}",
-             f"Gian hàng {so.stall.name} có đơn mới {so.code}: {so.total:,} đ ({so.payment_method}).\n"
-             f"{base}/gian-hang-cua-toi/don-hang/{so.code}".replace(",", "."))
+             f"Gian hàng {so.stall.name} có đơn mới {so.code}: {format_vnd(so.total)} ({method.label if method else so.payment_method}).\n"
+             f"{base}/gian-hang-cua-toi/don-hang/{so.code}")
 
 
 # ---- who may see what ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..orders import fulfilment
 from ..orders import services as orders
 from ..orders import status as st
-from ..orders.models import StallOrder
+from ..orders.models import Order, StallOrder
 from ..stalls.models import Stall
 from .models import Outcome, PaymentEvent
 from .providers import COD, VIETQR, Notification
@@ -81,9 +81,13 @@ def _decide(event: PaymentEvent, n: Notification) -> StallOrder | None:
     if not n.incoming:
         event.outcome = Outcome.IGNORED
         return None
-    codes = find_codes(n.content)
+    codes = find_codes(n.content) or ["-"]
+    # Buyers may write the order's code instead of the stall order's: with the receiving account
+    # it still names one stall order, since each stall has its own account.
+    by_order = select(Order.id).where(Order.code.in_(codes))
     candidates = list(db.session.scalars(
-        select(StallOrder).where(StallOrder.code.in_(codes or ["-"])).order_by(StallOrder.id).with_for_update()))
+        select(StallOrder).where(or_(StallOrder.code.in_(codes), StallOrder.order_id.in_(by_order)))
+        .order_by(StallOrder.id).with_for_update()))
     if not candidates:
         event.outcome = Outcome.UNKNOWN_CODE
         return None
