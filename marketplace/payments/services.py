@@ -49,13 +49,14 @@ def apply_notification(n: Notification) -> tuple[PaymentEvent, bool]:
     Returns (event, created). A replay of the same (provider, event id) changes nothing and returns
     the first event, also when replays race: the stall order row is locked while deciding and
     the unique constraint refuses the second insert. Anything not applied is kept for a person."""
+    event_id = n.event_id[:80]
     st.write_transaction()
     try:
-        earlier = _existing(n.provider, n.event_id)
+        earlier = _existing(n.provider, event_id)
         if earlier is not None:
             db.session.rollback()
             return earlier, False
-        event = PaymentEvent(provider=n.provider, event_id=n.event_id[:80], kind="transfer_in", amount=n.amount,
+        event = PaymentEvent(provider=n.provider, event_id=event_id, kind="transfer_in", amount=n.amount,
                              account=n.account[:40], content=n.content[:1000], payload=n.payload or {})
         target = _decide(event, n)
         db.session.add(event)
@@ -68,7 +69,7 @@ def apply_notification(n: Notification) -> tuple[PaymentEvent, bool]:
         return event, True
     except IntegrityError:
         db.session.rollback()
-        return _existing(n.provider, n.event_id), False
+        return _existing(n.provider, event_id), False
     except BaseException:
         db.session.rollback()
         raise
