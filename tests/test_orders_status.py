@@ -209,3 +209,10 @@ def test_refund_after_paid_cancel_is_audited(make):
     assert db.session.get(StallOrder, so.id).status == st.REFUNDED
     assert db.session.query(AuditEntry).filter_by(action="stall_order.refund").count() == 1
     assert db.session.query(PaymentEvent).filter_by(kind="refunded").count() == 1
+
+
+def test_seller_sees_the_full_delivery_address(client, make, cod_order):
+    so, _ = cod_order
+    login(client, so.stall.owner)
+    page = client.get(f"/gian-hang-cua-toi/don-hang/{so.code}").get_data(as_text=True)
+    assert f"Số 1, thôn Đồng, {so.stall.commune.name}, {so.stall.commune.province_name}" in page

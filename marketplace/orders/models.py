@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..catalog.units import UNITS
+from ..core import address
 from ..core.timeutil import utcnow
 from ..extensions import db
 
@@ -60,6 +61,13 @@ class Order(db.Model):
 
     buyer = relationship("User")
     stall_orders = relationship("StallOrder", back_populates="order", order_by="StallOrder.id")
+
+    @property
+    def full_address(self) -> str:
+        """Street/village line, commune/ward, province: what goes on the parcel."""
+        ward = address.ward(self.ward_code)
+        parts = (self.address_line, ward.name if ward else "", address.province_name(self.province_code))
+        return ", ".join(part for part in parts if part)
 
 
 class StallOrder(db.Model):
