@@ -28,7 +28,7 @@ def serialize_order(order) -> dict:
     return {
         "code": order.code, "created_at": order.created_at.isoformat() + "Z", "name": order.name, "phone": order.phone,
         "province_code": order.province_code, "ward_code": order.ward_code, "address_line": order.address_line,
-        "note": order.note, "subtotal": order.subtotal, "shipping_total": order.shipping_total, "total": order.total,
+        "full_address": order.full_address, "note": order.note, "subtotal": order.subtotal, "shipping_total": order.shipping_total, "total": order.total,
         "stall_orders": [serialize_stall_order(so) for so in order.stall_orders],
     }
 
@@ -81,7 +81,7 @@ STALL_ORDER_SCHEMA = {"type": "object", "properties": {
     "payment": PAYMENT_SCHEMA}}
 ORDER_SCHEMA = {"type": "object", "properties": {
     "code": _STR, "created_at": {"type": "string", "format": "date-time"}, "name": _STR, "phone": _STR,
-    "province_code": _INT, "ward_code": _INT, "address_line": _STR, "note": _STR, "subtotal": _INT,
+    "province_code": _INT, "ward_code": _INT, "address_line": _STR, "full_address": _STR, "note": _STR, "subtotal": _INT,
     "shipping_total": _INT, "total": _INT, "stall_orders": {"type": "array", "items": STALL_ORDER_SCHEMA}}}
 
 
