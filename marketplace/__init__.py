@@ -20,6 +20,8 @@ BLUEPRINTS = (
     "marketplace.catalog.manage",
     "marketplace.trace.views",
     "marketplace.admin.views",
+    "marketplace.orders.views",
+    "marketplace.payments.views",
     "marketplace.api.v1",
 )
 
@@ -31,6 +33,11 @@ MODEL_MODULES = (
     "marketplace.stalls.models",
     "marketplace.catalog.models",
     "marketplace.trace.models",
+    "marketplace.orders.models",
+    "marketplace.payments.models",
+    # Payment methods register themselves with orders on import.
+    "marketplace.payments.providers",
+    "marketplace.payments.services",
 )
 
 
@@ -107,3 +114,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA busy_timeout=15000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+# Execution option a service sets on a fresh connection for a read-then-write transaction
+# (checkout, webhooks): BEGIN IMMEDIATE takes SQLite's write lock up front, waiting up to the busy
+# timeout, so racing writers queue instead of failing on a lock upgrade. pysqlite sees the open
+# transaction and does not begin another; other transactions keep pysqlite's default handling.
+SQLITE_IMMEDIATE = "sqlite_begin_immediate"
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name == "sqlite" and conn.get_execution_options().get(SQLITE_IMMEDIATE):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -56,6 +56,18 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
 
+    # Orders and payments.
+    ORDER_PAYMENT_HOURS = int(os.environ.get("ORDER_PAYMENT_HOURS", 24))  # unpaid VietQR orders expire
+    SEPAY_API_KEY = os.environ.get("SEPAY_API_KEY", "")  # bank webhook refused when unset
+    CASSO_CHECKSUM_KEY = os.environ.get("CASSO_CHECKSUM_KEY", "")
+    WEBHOOK_MAX_AGE_SECONDS = int(os.environ.get("WEBHOOK_MAX_AGE_SECONDS", 300))
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")  # empty: notifications go to the log
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "")
+
     DEBUG = _bool("FLASK_DEBUG")
     TESTING = False
 

@@ -154,3 +154,25 @@ def stamp_codes(batch_obj) -> dict[int, str]:
 
     rows = db.session.query(Stamp).filter_by(batch_id=batch_obj.id).order_by(Stamp.serial).all()
     return {s.serial: trace.stamp_code(s) for s in rows}
+
+
+# ---- orders -----------------------------------------------------------------------------------
+
+def delivery(commune_obj=None, **overrides) -> dict:
+    """Checkout delivery fields for an address in `commune_obj` (by default the factory commune)."""
+    commune_obj = commune_obj or commune()
+    data = {"name": "Phạm Thị Mua", "phone": "0912 000 111", "province_code": commune_obj.province_code,
+            "ward_code": commune_obj.ward_code, "address_line": "Số 1, thôn Đồng", "note": ""}
+    data.update(overrides)
+    return data
+
+
+def order(buyer=None, items=(), methods=None, **delivery_overrides):
+    """Place an order through the real services: `items` is [(product, quantity_milli)], `methods`
+    maps stall id -> "vietqr" | "cod". A guest order when buyer is None."""
+    from marketplace.orders import cart, services
+
+    session_cart = {}
+    for product_obj, milli in items:
+        cart.set_quantity(buyer, session_cart, product_obj.id, milli)
+    return services.place_order(buyer, session_cart, delivery(**delivery_overrides), methods or {})

@@ -18,6 +18,10 @@ RESOURCES = (
     "marketplace.api.v1.products",
     "marketplace.api.v1.moderation",
     "marketplace.api.v1.trace",
+    "marketplace.api.v1.cart",
+    "marketplace.api.v1.orders",
+    "marketplace.api.v1.stall_orders",
+    "marketplace.api.v1.payments",
 )
 
 for _name in RESOURCES:

@@ -1,0 +1,1 @@
+"""Cart, checkout, orders split per stall, the stall order state machine."""

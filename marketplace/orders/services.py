@@ -1,0 +1,273 @@
+"""Checkout and the buyer's orders: the quote a buyer sees, placing an order (split per stall,
+stock reserved atomically), who may see which order, and what the buyer may do with it."""
+from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import groupby
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import selectinload
+
+from ..catalog.models import Product
+from ..core import address
+from ..core.codes import is_valid_code, new_code
+from ..core.errors import Conflict, NotFound, ValidationError, deny
+from ..core.money import format_vnd
+from ..core.phone import normalize_phone
+from ..core.text import nfc, nfc_multiline
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..stalls.models import Stall
+from . import cart, methods, notify, shipping
+from . import status as st
+from .models import CartItem, Order, OrderItem, StallOrder, StatusChange
+
+CODE_PREFIX = "CX"
+
+
+@dataclass
+class StallGroup:
+    stall: Stall
+    lines: list
+    method: str = ""
+    methods: list = field(default_factory=list)
+    shipping_fee: int = 0
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.total for line in self.lines)
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping_fee
+
+
+@dataclass
+class Quote:
+    groups: list
+
+    @property
+    def subtotal(self) -> int:
+        return sum(g.subtotal for g in self.groups)
+
+    @property
+    def shipping_total(self) -> int:
+        return sum(g.shipping_fee for g in self.groups)
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping_total
+
+    @property
+    def problems(self) -> list:
+        return [(line.product, line.problem) for g in self.groups for line in g.lines if line.problem]
+
+
+def quote(lines, ward_code=None, province_code=None, choices: dict | None = None) -> Quote:
+    """Group cart lines per stall with each stall's payment methods and delivery fee to the
+    given address; `choices` maps stall id -> method code (VietQR is the default)."""
+    groups = []
+    for stall_id, stall_lines in groupby(lines, key=lambda line: line.product.stall_id):
+        stall_lines = list(stall_lines)
+        stall = stall_lines[0].product.stall
+        group = StallGroup(stall, stall_lines, methods=methods.available(stall))
+        codes = [m.code for m in group.methods]
+        wanted = (choices or {}).get(stall_id) or (choices or {}).get(str(stall_id))
+        group.method = wanted if wanted in codes else (codes[0] if codes else "")
+        weight = sum(line.weight_grams for line in stall_lines)
+        group.shipping_fee = shipping.fee(stall, group.subtotal, weight, ward_code, province_code)
+        groups.append(group)
+    return Quote(groups)
+
+
+def clean_delivery(data: dict) -> dict:
+    """Buyer name, phone (E.164), 2025 province + commune/ward, street line, note; ValidationError per field."""
+    errors, clean = {}, {}
+    clean["name"] = nfc(data.get("name"))[:120]
+    if not clean["name"]:
+        errors["name"] = _l("Nhập họ tên người nhận.")
+    try:
+        clean["phone"] = normalize_phone(str(data.get("phone") or ""))
+    except ValueError:
+        errors["phone"] = _l("Số điện thoại không hợp lệ.")
+    try:
+        clean["province_code"] = int(data.get("province_code") or 0)
+        clean["ward_code"] = int(data.get("ward_code") or 0)
+    except (TypeError, ValueError):
+        clean["province_code"] = clean["ward_code"] = 0
+    if not address.province_name(clean["province_code"]):
+        errors["province_code"] = _l("Chọn tỉnh/thành phố.")
+    elif not address.ward_in_province(clean["ward_code"], clean["province_code"]):
+        errors["ward_code"] = _l("Chọn xã/phường thuộc tỉnh đã chọn.")
+    clean["address_line"] = nfc(data.get("address_line"))[:255]
+    if not clean["address_line"]:
+        errors["address_line"] = _l("Nhập số nhà, đường hoặc thôn/xóm.")
+    clean["note"] = nfc_multiline(data.get("note"))[:1000]
+    if errors:
+        raise ValidationError(_l("Vui lòng kiểm tra lại thông tin giao hàng."), errors)
+    return clean
+
+
+def place_order(buyer, session_cart: dict, data: dict, choices: dict | None = None,
+                expected_total: int | None = None) -> Order:
+    """Turn the cart into one Order with one StallOrder per stall, in one transaction that
+    reserves every line's stock with a conditional UPDATE: either all lines are reserved and the
+    order exists, or nothing changed and the buyer is told why ("hết hàng", price changed).
+    The cart is emptied of what was ordered; sellers are notified after the commit."""
+    delivery = clean_delivery(data)
+    st.write_transaction()
+    try:
+        current = cart.lines(buyer, session_cart)
+        if not current:
+            raise ValidationError(_l("Giỏ hàng đang trống."))
+        the_quote = quote(current, delivery["ward_code"], delivery["province_code"], choices)
+        if the_quote.problems:
+            product, problem = the_quote.problems[0]
+            raise Conflict(_l("%(name)s: %(problem)s", name=product.name, problem=problem))
+        if any(not g.method for g in the_quote.groups):
+            raise ValidationError(_l("Gian hàng chưa nhận thanh toán."))
+        if expected_total is not None and expected_total != the_quote.total:
+            raise Conflict(_l("Giá hoặc phí giao hàng vừa thay đổi: tổng mới là %(total)s. Vui lòng xem lại rồi đặt hàng.",
+                              total=format_vnd(the_quote.total)))
+        for line in current:
+            _reserve(line.product, line.quantity_milli)
+        order = _create(buyer, delivery, the_quote)
+        if getattr(buyer, "is_authenticated", False):
+            db.session.execute(delete(CartItem).where(CartItem.user_id == buyer.id))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    if not getattr(buyer, "is_authenticated", False):
+        session_cart.clear()
+    _notify_sellers(order)
+    return order
+
+
+def _reserve(product: Product, milli: int) -> None:
+    result = db.session.execute(
+        update(Product).where(Product.id == product.id, Product.stock_milli >= milli)
+        .values(stock_milli=Product.stock_milli - milli).execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict(_l("%(name)s đã hết hàng hoặc không còn đủ số lượng.", name=product.name),
+                       {"cart": str(_l("hết hàng"))})
+
+
+def _create(buyer, delivery: dict, the_quote: Quote) -> Order:
+    now = utcnow()
+    hours = current_app.config.get("ORDER_PAYMENT_HOURS", 24)
+    order = Order(code=_unique_code(Order), buyer_id=getattr(buyer, "id", None) if getattr(buyer, "is_authenticated", False) else None,
+                  subtotal=the_quote.subtotal, shipping_total=the_quote.shipping_total, total=the_quote.total,
+                  created_at=now, **delivery)
+    db.session.add(order)
+    for group in the_quote.groups:
+        method = methods.get(group.method)
+        stall_order = StallOrder(
+            order=order, stall_id=group.stall.id, code=_unique_code(StallOrder), payment_method=method.code,
+            status=method.initial_status, subtotal=group.subtotal, shipping_fee=group.shipping_fee, total=group.total,
+            expires_at=now + timedelta(hours=hours) if method.expires else None, created_at=now, updated_at=now,
+        )
+        for line in group.lines:
+            p = line.product
+            stall_order.items.append(OrderItem(product_id=p.id, name=p.name, unit=p.unit, unit_price=p.price,
+                                               quantity_milli=line.quantity_milli, line_total=line.total,
+                                               weight_grams=line.weight_grams))
+        db.session.add(stall_order)
+        db.session.flush()
+        db.session.add(StatusChange(stall_order_id=stall_order.id, from_status=None, to_status=stall_order.status,
+                                    actor_id=order.buyer_id, created_at=now))
+    return order
+
+
+def _unique_code(model) -> str:
+    for _ in range(10):
+        code = new_code(CODE_PREFIX)
+        if db.session.scalar(select(func.count()).where(model.code == code)) == 0:
+            return code
+    raise RuntimeError("could not draw a free order code")
+
+
+def _notify_sellers(order: Order) -> None:
+    send = notify.notifier().send
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    for so in order.stall_orders:
+        method = methods.get(so.payment_method)
+        send(so.stall.owner.email, f"Đơn hàng mới {so.code}",
+             f"Gian hàng {so.stall.name} có đơn mới {so.code}: {format_vnd(so.total)} ({method.label if method else so.payment_method}).\n"
+             f"{base}/gian-hang-cua-toi/don-hang/{so.code}")
+
+
+# ---- who may see what ------------------------------------------------------------------------
+
+def _load_order(code: str) -> Order:
+    code = (code or "").strip().upper()
+    order = None
+    if is_valid_code(code, CODE_PREFIX):
+        order = db.session.scalar(select(Order).where(Order.code == code).options(
+            selectinload(Order.stall_orders).selectinload(StallOrder.items)))
+    if order is None:
+        raise NotFound(_l("Không tìm thấy đơn hàng."))
+    return order
+
+
+def order_for_viewer(actor, code: str, guest_order_ids=()) -> Order:
+    """The order if the actor placed it, or a guest proved it (code + phone) in this session;
+    404 otherwise (and logged), so codes cannot be probed. Overdue payments expire first."""
+    order = _load_order(code)
+    own = getattr(actor, "is_authenticated", False) and order.buyer_id == actor.id
+    if not own and order.id not in set(guest_order_ids or ()):
+        deny(actor, "order.view", order)
+        raise NotFound(_l("Không tìm thấy đơn hàng."))
+    st.expire_overdue(ids=[so.id for so in order.stall_orders])
+    return order
+
+
+def order_for_guest(code: str, phone: str) -> Order:
+    """The order whose code and receiver phone both match; the same 404 for either mismatch."""
+    try:
+        e164 = normalize_phone(phone)
+    except ValueError:
+        e164 = None
+    try:
+        order = _load_order(code)
+    except NotFound:
+        order = None
+    if order is None or order.phone != e164:
+        raise NotFound(_l("Mã đơn hoặc số điện thoại không đúng."), {"phone": _l("Mã đơn hoặc số điện thoại không đúng.")})
+    st.expire_overdue(ids=[so.id for so in order.stall_orders])
+    return order
+
+
+def buyer_orders(user):
+    """Orders the user placed, newest first."""
+    return select(Order).where(Order.buyer_id == user.id).order_by(Order.created_at.desc(), Order.id.desc())
+
+
+BUYER_ACTIONS = {"cancel": st.CANCELLED, "received": st.COMPLETED}
+
+
+def buyer_action(actor, code: str, stall_order_code: str, action: str, guest_order_ids=()) -> StallOrder:
+    """What a buyer (or a guest who proved the order) may do: cancel a stall order the seller has
+    not yet confirmed and that is not paid (stock returns), or confirm a delivered one received."""
+    if action not in BUYER_ACTIONS:
+        raise ValidationError(_l("Thao tác không hợp lệ."))
+    order = order_for_viewer(actor, code, guest_order_ids)
+    so = next((s for s in order.stall_orders if s.code == stall_order_code), None)
+    if so is None:
+        raise NotFound(_l("Không tìm thấy đơn hàng."))
+    so_id = so.id
+    st.write_transaction()
+    try:
+        so = db.session.get(StallOrder, so_id)
+        if action == "cancel" and so.status not in (st.PENDING_PAYMENT, st.PLACED):
+            raise Conflict(_l("Người bán đã nhận đơn, vui lòng liên hệ người bán để hủy."))
+        st.set_status(so, BUYER_ACTIONS[action], actor=actor if getattr(actor, "is_authenticated", False) else None,
+                      note=str(_l("Người mua hủy đơn")) if action == "cancel" else "",
+                      **({"cancel_reason": str(_l("Người mua hủy đơn"))} if action == "cancel" else {}))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return so

@@ -1,0 +1,1 @@
+"""Payment providers (VietQR bank transfer, COD; gateways later), bank webhooks, payment events."""
