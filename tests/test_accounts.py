@@ -63,15 +63,18 @@ def test_login_is_rate_limited(client, make):
     assert "quá nhanh" in client.post("/dang-nhap", data={"phone": "0912345678", "password": "x"}).get_data(as_text=True)
 
 
-def test_session_is_renewed_at_login(client, make):
-    make.user(phone="+84912345678")
+def test_session_is_renewed_at_login_and_the_guest_cart_survives(client, make):
+    from marketplace.orders import cart
+
+    user = make.user(phone="+84912345678")
+    lychee = make.product()
     with client.session_transaction() as session:
         session["planted"] = "attacker"
-        session["cart"] = {"1": 1000}
+        session["cart"] = {str(lychee.id): 2000}
     client.post("/dang-nhap", data={"phone": "0912345678", "password": make.PASSWORD})
     with client.session_transaction() as session:
         assert "planted" not in session
-        assert session["cart"] == {"1": 1000}
+    assert [(line.product.id, line.quantity_milli) for line in cart.lines(user, {})] == [(lychee.id, 2000)]
 
 
 def test_change_password_ends_other_sessions(app, make):

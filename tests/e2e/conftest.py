@@ -24,6 +24,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 PHONE = {"width": 360, "height": 740}
+SEPAY_KEY = "e2e-sepay-key"  # lets a test play the bank's SePay notification
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m filters on the marker
@@ -49,6 +50,7 @@ def live_server(app):
         MEDIA_DIR = app.config["MEDIA_DIR"]
         WTF_CSRF_ENABLED = True
         PUBLIC_BASE_URL = "http://127.0.0.1"
+        SEPAY_API_KEY = SEPAY_KEY
 
     live = create_app(LiveConfig)
     server = make_server("127.0.0.1", 0, live, threaded=True)

@@ -1,70 +1,28 @@
 """A buyer on a 360 px phone orders from two stalls, pays one by VietQR and the other on
 delivery; the bank's notification arrives and the order page shows it paid. The app is served
 in a thread from the suite's database with CSRF protection on, driven by Debian's chromium."""
-import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-from marketplace import create_app
-from marketplace.config import TestConfig
 from marketplace.extensions import db
 from marketplace.orders.models import StallOrder
+from tests.e2e.conftest import horizontal_overflow
 
-CHROMIUM = "/usr/bin/chromium"
-PHONE = {"width": 360, "height": 740}
-SEPAY_KEY = "e2e-sepay-key"
-
-
-@pytest.fixture(scope="module")
-def shop_server(app):
-    class LiveConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-        MEDIA_DIR = app.config["MEDIA_DIR"]
-        WTF_CSRF_ENABLED = True
-        PUBLIC_BASE_URL = "http://127.0.0.1"
-        SEPAY_API_KEY = SEPAY_KEY
-
-    server = make_server("127.0.0.1", 0, create_app(LiveConfig), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def phone_browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} not found (CI_REQUIRE_BROWSER=1)", pytrace=False)
-        pytest.skip(f"{CHROMIUM} not found: apt-get install chromium for browser tests")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
+from tests.e2e.conftest import SEPAY_KEY
 
 
 @pytest.fixture
-def phone(phone_browser, shop_server):
-    context = phone_browser.new_context(viewport=PHONE, base_url=shop_server, locale="vi-VN")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def phone(page):
+    """The shared phone-sized page of tests/e2e/conftest.py."""
+    return page
 
 
 def add_to_cart(page, product, quantity):
-    """Submit the product page's "Thêm vào giỏ" form (orders/_add_to_cart.html) with the
-    session's CSRF token, as the browser does from the product page."""
-    page.goto("/tra-cuu-don-hang")
-    token = page.locator("input[name=csrf_token]").get_attribute("value")
-    response = page.request.post("/gio-hang", form={
-        "csrf_token": token, "product_id": str(product.id), "quantity": quantity, "mode": "add"})
-    assert response.ok
+    """Type the quantity on the product page and tap "Thêm vào giỏ", as a buyer does."""
+    page.goto(f"/san-pham/{product.id}-{product.slug}")
+    page.get_by_label(f"Số lượng ({product.unit_info.label})").fill(quantity)
+    page.get_by_role("button", name="Thêm vào giỏ").click()
+    page.wait_for_load_state()
 
 
 def test_order_from_two_stalls_vietqr_and_cod_then_bank_confirms(phone, make):
@@ -92,7 +50,7 @@ def test_order_from_two_stalls_vietqr_and_cod_then_bank_confirms(phone, make):
     qr = phone.locator("img.qr")
     assert qr.count() == 1 and qr.evaluate("img => img.complete && img.naturalWidth > 0")
     assert phone.get_by_text("Trả tiền mặt khi nhận hàng").is_visible()
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert horizontal_overflow(phone) <= 0
 
     db.session.expire_all()
     vietqr_order = db.session.query(StallOrder).filter_by(payment_method="vietqr").one()

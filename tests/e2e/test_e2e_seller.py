@@ -4,60 +4,22 @@ the browser before upload. The app is served in a thread from the suite's databa
 CSRF protection on, and driven by Debian's chromium through Playwright."""
 import os
 import re
-import threading
 
 import pytest
 from PIL import Image
-from werkzeug.serving import make_server
 
-from marketplace import create_app
 from marketplace.catalog.models import Product, ProductStatus
-from marketplace.config import TestConfig
 from marketplace.extensions import db
 from marketplace.stalls.models import Stall, StallStatus
+from tests.e2e.conftest import horizontal_overflow
 from tests.factories import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-PHONE = {"width": 360, "height": 740}
-
-
-@pytest.fixture(scope="module")
-def seller_server(app):
-    class LiveConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
-        MEDIA_DIR = app.config["MEDIA_DIR"]
-        WTF_CSRF_ENABLED = True
-        PUBLIC_BASE_URL = "http://127.0.0.1"
-
-    server = make_server("127.0.0.1", 0, create_app(LiveConfig), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def phone_browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} not found (CI_REQUIRE_BROWSER=1)", pytrace=False)
-        pytest.skip(f"{CHROMIUM} not found: apt-get install chromium for browser tests")
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
-def phone(phone_browser, seller_server):
-    context = phone_browser.new_context(viewport=PHONE, base_url=seller_server, locale="vi-VN")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def phone(page):
+    """The shared phone-sized page of tests/e2e/conftest.py."""
+    return page
 
 
 def camera_photo(path, size=(3000, 2000)) -> str:
@@ -72,10 +34,6 @@ def log_in(page, user):
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(lambda url: "/dang-nhap" not in url)
-
-
-def overflow(page) -> int:
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def shrunk_width(page, selector) -> int:
@@ -98,7 +56,7 @@ def test_household_opens_a_stall_on_a_phone(phone, make, tmp_path):
     phone.goto("/gian-hang-cua-toi")
     phone.get_by_role("link", name="Mở gian hàng").last.click()
     phone.wait_for_url(re.compile("/gian-hang-cua-toi/mo$"))
-    assert overflow(phone) <= 0
+    assert horizontal_overflow(phone) <= 0
     phone.get_by_label("Tên gian hàng").fill("Vườn vải nhà bác Tiệp")
     phone.get_by_label("Số CCCD").fill("024090001234")
     phone.get_by_label("Xã / phường").select_option(label="Xã Phúc Hòa")
@@ -115,7 +73,7 @@ def test_household_opens_a_stall_on_a_phone(phone, make, tmp_path):
     phone.get_by_role("button", name="Gửi đăng ký").click()
     phone.wait_for_url(re.compile("/gian-hang-cua-toi$"))
     assert phone.get_by_text("Chờ duyệt").first.is_visible()
-    assert overflow(phone) <= 0
+    assert horizontal_overflow(phone) <= 0
 
     db.session.expire_all()
     stall = db.session.query(Stall).filter_by(owner_id=user.id).one()
@@ -133,7 +91,7 @@ def test_approved_seller_lists_a_per_kg_product_with_a_photo(phone, make, tmp_pa
     phone.goto("/gian-hang-cua-toi")
     phone.get_by_role("link", name=re.compile("Thêm sản phẩm")).click()
     phone.wait_for_url(re.compile("/gian-hang-cua-toi/san-pham/moi$"))
-    assert overflow(phone) <= 0
+    assert horizontal_overflow(phone) <= 0
     phone.get_by_label("Tên sản phẩm").fill("Bưởi da xanh")
     phone.get_by_label("Danh mục").select_option(label="Trái cây")
     phone.get_by_label("Ảnh sản phẩm").set_input_files(camera_photo(tmp_path / "buoi.jpg", (2400, 3200)))
@@ -146,7 +104,7 @@ def test_approved_seller_lists_a_per_kg_product_with_a_photo(phone, make, tmp_pa
     phone.get_by_role("button", name="Đăng sản phẩm").click()
     phone.wait_for_url(re.compile("/gian-hang-cua-toi$"))
     assert phone.get_by_text("Đã thêm sản phẩm.").is_visible()
-    assert overflow(phone) <= 0
+    assert horizontal_overflow(phone) <= 0
 
     db.session.expire_all()
     product = db.session.query(Product).one()
@@ -155,4 +113,4 @@ def test_approved_seller_lists_a_per_kg_product_with_a_photo(phone, make, tmp_pa
     phone.goto(f"/gian-hang/{stall.slug}")
     assert phone.get_by_text("Bưởi da xanh").first.is_visible()
     assert phone.get_by_text(re.compile(r"45\.000\s₫\s*/\s*kg")).first.is_visible()
-    assert overflow(phone) <= 0
+    assert horizontal_overflow(phone) <= 0
