@@ -1,6 +1,6 @@
 """Request-wide behaviour: security headers and error pages (HTML or JSON)."""
 from flask import jsonify, render_template, request
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from .core.errors import ServiceError
@@ -12,13 +12,13 @@ CSP = (
 )
 
 MESSAGES = {
-    400: "Yêu cầu không hợp lệ.",
-    403: "Bạn không có quyền truy cập trang này.",
-    404: "Không tìm thấy trang bạn cần.",
-    405: "Thao tác không được hỗ trợ.",
-    413: "Tệp hoặc nội dung gửi lên quá lớn.",
-    429: "Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút.",
-    500: "Có lỗi xảy ra. Chúng tôi đã ghi nhận và sẽ khắc phục.",
+    400: _l("Yêu cầu không hợp lệ."),
+    403: _l("Bạn không có quyền truy cập trang này."),
+    404: _l("Không tìm thấy trang bạn cần."),
+    405: _l("Thao tác không được hỗ trợ."),
+    413: _l("Tệp hoặc nội dung gửi lên quá lớn."),
+    429: _l("Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút."),
+    500: _l("Có lỗi xảy ra. Chúng tôi đã ghi nhận và sẽ khắc phục."),
 }
 
 
@@ -51,7 +51,7 @@ def error_response(status: int, code: str, message, fields=None):
 def _http_error(exc: HTTPException):
     if exc.code == 500:
         return _unexpected_error(exc)
-    message = _(MESSAGES[exc.code]) if exc.code in MESSAGES else exc.description
+    message = MESSAGES[exc.code] if exc.code in MESSAGES else exc.description
     code = (exc.name or "error").lower().replace(" ", "_")
     return error_response(exc.code or 500, code, message)
 
@@ -70,4 +70,4 @@ def _unexpected_error(exc: Exception):
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     if current_app.testing and current_app.config.get("PROPAGATE_TEST_ERRORS", True):
         raise exc
-    return error_response(500, "server_error", _(MESSAGES[500]))
+    return error_response(500, "server_error", MESSAGES[500])

@@ -76,3 +76,10 @@ def test_api_errors_are_json(client):
 def test_oversized_request_is_413(app, client):
     r = client.post("/dang-nhap", data={"phone": "x" * (app.config["MAX_CONTENT_LENGTH"] + 10)})
     assert r.status_code == 413
+
+
+def test_error_pages_and_units_speak_the_chosen_language(client, make):
+    product = make.product(name="Mật ong hoa vải", unit="chai", price=180000)
+    client.get("/lang/en?next=/")
+    assert "wasn't found" in client.get("/khong-co-trang-nay").get_data(as_text=True)
+    assert "180.000 ₫ / bottle" in client.get(f"/san-pham/{product.id}-{product.slug}").get_data(as_text=True)

@@ -11,7 +11,7 @@ MILLI = 1000
 @dataclass(frozen=True)
 class Unit:
     code: str
-    label: str  # Vietnamese, as on a price tag: "120.000 ₫ / kg"
+    label: str  # as on a price tag (translatable): "120.000 ₫ / kg"
     decimal: bool  # sold by weight/volume: decimal quantities with a step
 
 
@@ -19,16 +19,16 @@ UNITS: dict[str, Unit] = {
     u.code: u
     for u in (
         Unit("kg", "kg", True),
-        Unit("lit", "lít", True),
-        Unit("qua", "quả", False),
-        Unit("hop", "hộp", False),
-        Unit("chai", "chai", False),
-        Unit("hu", "hũ", False),
-        Unit("tui", "túi", False),
-        Unit("goi", "gói", False),
-        Unit("bo", "bó", False),
-        Unit("nieu", "niêu", False),
-        Unit("cai", "cái", False),
+        Unit("lit", _l("lít"), True),
+        Unit("qua", _l("quả"), False),
+        Unit("hop", _l("hộp"), False),
+        Unit("chai", _l("chai"), False),
+        Unit("hu", _l("hũ"), False),
+        Unit("tui", _l("túi"), False),
+        Unit("goi", _l("gói"), False),
+        Unit("bo", _l("bó"), False),
+        Unit("nieu", _l("niêu"), False),
+        Unit("cai", _l("cái"), False),
     )
 }
 
