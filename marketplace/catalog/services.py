@@ -318,9 +318,7 @@ def approve_product(actor, product: Product) -> Product:
 
 def reject_product(actor, product: Product, reason: str) -> Product:
     require_manage(actor, product.stall.commune_id, "product.reject", product)
-    reason = nfc_multiline(reason)[:1000]
-    if not reason:
-        raise ValidationError(_l("Nhập lý do từ chối."), {"reason": _l("Nhập lý do từ chối.")})
+    reason = audit.required_reason(reason)
     if product.status != ProductStatus.PENDING:
         raise Conflict(_l("Sản phẩm không ở trạng thái chờ duyệt."))
     product.status = ProductStatus.REJECTED

@@ -7,7 +7,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from flask_babel import lazy_gettext as _l
+
 from ..extensions import db
+from .errors import ValidationError
+from .text import nfc_multiline
 from .timeutil import utcnow
 
 
@@ -30,6 +34,14 @@ class AuditEntry(db.Model):
 @event.listens_for(AuditEntry, "before_delete")
 def _append_only(mapper, connection, target):
     raise RuntimeError("audit entries are append-only")
+
+
+def required_reason(text: str | None) -> str:
+    """A moderation reason as the seller will read it: NFC, at most 1000 characters, never empty."""
+    reason = nfc_multiline(text)[:1000]
+    if not reason:
+        raise ValidationError(_l("Nhập lý do từ chối."), {"reason": _l("Nhập lý do từ chối.")})
+    return reason
 
 
 def record(actor, action: str, target, *, commune_id=None, reason: str = "", data=None) -> AuditEntry:

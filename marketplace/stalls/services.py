@@ -165,9 +165,7 @@ def approve_stall(actor, stall: Stall) -> Stall:
 def reject_stall(actor, stall: Stall, reason: str) -> Stall:
     """Send a pending stall back to the household with a reason they will see."""
     require_manage(actor, stall.commune_id, "stall.reject", stall)
-    reason = nfc_multiline(reason)[:1000]
-    if not reason:
-        raise ValidationError(_l("Nhập lý do từ chối."), {"reason": _l("Nhập lý do từ chối.")})
+    reason = audit.required_reason(reason)
     if stall.status != StallStatus.PENDING:
         raise Conflict(_l("Gian hàng không ở trạng thái chờ duyệt."))
     stall.status = StallStatus.REJECTED
