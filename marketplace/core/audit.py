@@ -4,10 +4,9 @@ It lives in core because every area (stalls, catalog, orders, admin) writes to i
 """
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
-
-from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from .errors import ValidationError
