@@ -202,3 +202,22 @@ def test_demo_sends_and_delivers_the_demo_cod_order(make):
     delivered = db.session.query(Shipment).filter_by(tracking_number=made["delivered"]).one()
     assert delivered.cod_remitted_amount == delivered.cod_amount > 0
     assert seed_shipping(created) == {}  # a second run makes nothing
+
+
+def test_racing_delivered_updates_record_one_delivery(app, make):
+    from marketplace.accounts.models import User
+    from marketplace.shipping.models import TrackingEvent
+    from tests.test_orders_concurrency import run_threads
+
+    so = make.confirmed_order()
+    shipment = make.shipment(so)
+    shipping.add_event(so.stall.owner, shipment.code, "accepted")
+    seller_id, code = so.stall.owner.id, shipment.code
+
+    results = run_threads(app, 6, lambda i: shipping.add_event(db.session.get(User, seller_id), code, "delivered").status)
+    assert [r for r in results if r[0] == "error"] == []
+    assert sorted(r[0] for r in results) == ["conflict"] * 5 + ["ok"]
+    db.session.expire_all()
+    assert db.session.query(TrackingEvent).filter_by(kind="delivered").count() == 1
+    assert db.session.query(PaymentEvent).filter_by(kind="cash_collected").count() == 1
+    assert db.session.query(AuditEntry).filter_by(action="shipment.cod_collected").count() == 1

@@ -253,13 +253,16 @@ def _ship(so: StallOrder, shipment: Shipment, actor) -> None:
 def add_event(actor, code: str, kind: str, note: str = "") -> Shipment:
     """Record a carrier update. The first update hands the parcel over (stall order -> shipped);
     delivered moves the stall order to delivered (COD: the cash counts as collected, audited);
-    returned cancels it (refund pending when paid; the stock comes back). One transaction."""
+    returned cancels it (refund pending when paid; the stock comes back). One transaction;
+    racing updates of one shipment apply one after the other."""
     if kind not in m.EVENT_KINDS:
         raise ValidationError(_l("Chọn trạng thái vận chuyển."), {"kind": _l("Chọn trạng thái vận chuyển.")})
     shipment_id = for_seller(actor, code).id
     st.write_transaction()
     try:
-        shipment = db.session.get(Shipment, shipment_id)
+        # Locked (PostgreSQL; SQLite's write transaction already serializes): two taps on
+        # "delivered" record one update, not two.
+        shipment = db.session.get(Shipment, shipment_id, with_for_update=True, populate_existing=True)
         if kind not in _NEXT.get(shipment.status, ()):
             raise Conflict(_l("Không thể ghi “%(kind)s” khi vận đơn đang “%(status)s”.",
                               kind=STATUS_LABELS[kind], status=STATUS_LABELS[shipment.status]))
