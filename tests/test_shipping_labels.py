@@ -1,4 +1,5 @@
 """Label PDFs: the barcode scans to the exact tracking number and the text is real Vietnamese."""
+import io
 import shutil
 import subprocess
 
@@ -104,8 +105,6 @@ def test_a_shipments_label_scans_to_its_code_then_to_the_carriers_number(client,
 
 def test_batch_of_100_labels_in_one_pdf(client, make):
     """A day's shipments printed at once (the timing is `make bench-labels`, not a test)."""
-    import io
-
     from marketplace.extensions import db
     from marketplace.orders.models import StallOrder
     from marketplace.shipping.models import Shipment
@@ -128,3 +127,34 @@ def test_batch_of_100_labels_in_one_pdf(client, make):
     r = client.get("/gian-hang-cua-toi/van-don/in-nhan?" + "&".join(f"code={c}" for c in codes))
     assert r.status_code == 200
     assert len(PdfReader(io.BytesIO(r.data)).pages) == 100
+
+
+@needs_poppler
+def test_packing_slip_lists_items_with_their_batch_and_its_qr(client, make, app, tmp_path):
+    from PIL import Image
+    from pyzbar.pyzbar import ZBarSymbol, decode
+
+    from marketplace.orders import fulfilment
+    from tests.conftest import login
+
+    lychee = make.product(name="Vải thiều Phúc Hòa")
+    batch = make.batch(lychee, code="VT-2606-A")
+    honey = make.product(stall_obj=lychee.stall, name="Mật ong hoa vải", unit="hu")  # no batch yet
+    so = make.order(make.user(), [(lychee, 2500), (honey, 1000)], methods={lychee.stall_id: "cod"}).stall_orders[0]
+    fulfilment.seller_action(lychee.stall.owner, so.code, "confirm")
+    shipment = make.shipment(so)
+    login(client, lychee.stall.owner)
+    pdf = client.get(f"/van-don/{shipment.code}/label.pdf?slip=1").data
+    (tmp_path / "p.pdf").write_bytes(pdf)
+    reader = PdfReader(str(tmp_path / "p.pdf"))
+    assert len(reader.pages) == 2
+    slip = reader.pages[1].extract_text()
+    assert "PHIẾU ĐÓNG GÓI" in slip and "Vải thiều Phúc Hòa" in slip and "Số lượng: 2,5 kg" in slip
+    assert "Lô: VT-2606-A" in slip and "Mật ong hoa vải" in slip
+    subprocess.run(["pdftoppm", "-r", "300", "-png", "-f", "2", "-l", "2", str(tmp_path / "p.pdf"), str(tmp_path / "slip")],
+                   check=True)
+    found = {s.data.decode() for s in decode(Image.open(next(tmp_path.glob("slip*.png"))), symbols=[ZBarSymbol.QRCODE])}
+    assert found == {f"{app.config['PUBLIC_BASE_URL'].rstrip('/')}/san-pham/{lychee.id}-{lychee.slug}"}
+    assert batch.product_id == lychee.id
+    r = client.get(f"/gian-hang-cua-toi/van-don/in-nhan?code={shipment.code}&format=a4x4&slip=1")
+    assert len(PdfReader(io.BytesIO(r.data)).pages) == 1  # label and slip side by side

@@ -2,6 +2,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from ..catalog.units import format_quantity
 from ..core import address
 from ..core.errors import ValidationError
 from ..core.phone import display_phone
@@ -37,6 +38,24 @@ def label_for(shipment: Shipment) -> labels.Label:
     )
 
 
+def slip_for(shipment: Shipment) -> labels.PackingSlip:
+    """Items and quantities; for each product with a batch (lô), the batch on sale and a QR to
+    the product page, where buyers see that batch's journey."""
+    from ..trace.services import product_summary
+
+    so = shipment.stall_order
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    lines = []
+    for item in so.items:
+        summary = product_summary(item.product_id)
+        product = item.product
+        lines.append(labels.SlipLine(
+            item.name, f"{format_quantity(item.quantity_milli)} {item.unit_label}",
+            summary["batch"].code if summary else "",
+            f"{base}/san-pham/{product.id}-{product.slug}" if summary else ""))
+    return labels.PackingSlip(so.order.code, so.code, shipment.stall.name, so.order.name, lines)
+
+
 def clean_format(fmt: str | None) -> str:
     fmt = (fmt or "100x150").lower()
     if fmt not in labels.FORMATS:
@@ -45,6 +64,8 @@ def clean_format(fmt: str | None) -> str:
     return fmt
 
 
-def labels_pdf(shipments: list[Shipment], fmt: str | None = None) -> bytes:
-    """One PDF with a label per shipment in the chosen format (100x150 by default)."""
-    return labels.render([label_for(s) for s in shipments], clean_format(fmt))
+def labels_pdf(shipments: list[Shipment], fmt: str | None = None, slips: bool = False) -> bytes:
+    """One PDF with a label per shipment in the chosen format (100x150 by default), each followed
+    by its packing slip when `slips`."""
+    fmt = clean_format(fmt)
+    return labels.render([label_for(s) for s in shipments], fmt, [slip_for(s) for s in shipments] if slips else None)

@@ -64,7 +64,7 @@ def shipments():
 @login_required
 def batch_labels():
     chosen = services.for_batch(current_user, request.args.getlist("code"))
-    return _pdf(printing.labels_pdf(chosen, request.args.get("format")), "nhan-gui-hang.pdf")
+    return _pdf(printing.labels_pdf(chosen, request.args.get("format"), _slips()), "nhan-gui-hang.pdf")
 
 
 @bp.route("/gian-hang-cua-toi/van-don/<code>", methods=["GET", "POST"])
@@ -111,12 +111,16 @@ def shipment_action(code, action):
 @login_required
 def label(code):
     item = services.for_label(current_user, code)
-    return _pdf(printing.labels_pdf([item], request.args.get("format")), f"nhan-{item.barcode_value}.pdf")
+    return _pdf(printing.labels_pdf([item], request.args.get("format"), _slips()), f"nhan-{item.barcode_value}.pdf")
 
 
 @bp.get("/track/<code>")
 def track(code):
     return render_template("shipping/track.html", tracking=services.public_tracking(code))
+
+
+def _slips() -> bool:
+    return request.args.get("slip") in ("1", "y", "on")
 
 
 def _pdf(data: bytes, filename: str) -> Response:

@@ -80,7 +80,8 @@ def remittance(user, code):
 @token_required
 def label_pdf(user, code):
     shipment = services.for_label(user, code)
-    return Response(printing.labels_pdf([shipment], request.args.get("format")), mimetype="application/pdf")
+    slips = request.args.get("slip") in ("1", "true")
+    return Response(printing.labels_pdf([shipment], request.args.get("format"), slips), mimetype="application/pdf")
 
 
 @bp.get("/track/<code>")
@@ -156,7 +157,9 @@ OPENAPI_PATHS = {
     }},
     "/stall/shipments/{code}/label.pdf": {"get": {
         "summary": "Label PDF (seller, or an officer of the stall's commune)", "tags": _TAGS, "security": SECURED,
-        "parameters": [_CODE, {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["100x150", "a6", "a4x4"]}}],
+        "parameters": [_CODE, {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["100x150", "a6", "a4x4"]}},
+                       {"name": "slip", "in": "query", "description": "1: each label followed by its packing slip",
+                        "schema": {"type": "string", "enum": ["1", "true"]}}],
         "responses": {"200": {"description": "PDF", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
                       **_ERRORS, "403": ERROR_RESPONSE, "422": ERROR_RESPONSE},
     }},
