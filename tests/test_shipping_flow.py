@@ -221,3 +221,17 @@ def test_racing_delivered_updates_record_one_delivery(app, make):
     assert db.session.query(TrackingEvent).filter_by(kind="delivered").count() == 1
     assert db.session.query(PaymentEvent).filter_by(kind="cash_collected").count() == 1
     assert db.session.query(AuditEntry).filter_by(action="shipment.cod_collected").count() == 1
+
+
+def test_racing_creates_make_one_shipment(app, make):
+    from marketplace.accounts.models import User
+    from tests.test_orders_concurrency import run_threads
+
+    so = make.confirmed_order()
+    seller_id, code = so.stall.owner.id, so.code
+    results = run_threads(app, 5, lambda i: shipping.create_shipment(db.session.get(User, seller_id), code, {}).code)
+    assert [r for r in results if r[0] == "error"] == []
+    assert sorted(r[0] for r in results) == ["conflict"] * 4 + ["ok"]
+    db.session.expire_all()
+    assert db.session.query(Shipment).count() == 1
+    assert db.session.query(AuditEntry).filter_by(action="shipment.create").count() == 1

@@ -4,6 +4,7 @@ through orders' state machine: handed over -> shipped, delivered -> delivered (f
 was collected), returned -> cancelled (or refund pending when it was paid)."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..catalog.units import UNITS, format_quantity
@@ -184,11 +185,15 @@ def create_shipment(actor, stall_order_code: str, data: dict) -> Shipment:
     now = utcnow()
     shipment = Shipment(stall_order_id=so.id, stall_id=so.stall_id, code=_unique_code(), created_at=now,
                         updated_at=now, status=m.CREATED, **values)
-    db.session.add(shipment)
-    db.session.flush()
-    audit.record(actor, "shipment.create", shipment, commune_id=so.stall.commune_id,
-                 data={"stall_order": so.code, "cod_amount": shipment.cod_amount, "carrier": shipment.carrier})
-    db.session.commit()
+    try:
+        db.session.add(shipment)
+        db.session.flush()  # two taps on "create" at once: the unique stall order id lets one win
+        audit.record(actor, "shipment.create", shipment, commune_id=so.stall.commune_id,
+                     data={"stall_order": so.code, "cod_amount": shipment.cod_amount, "carrier": shipment.carrier})
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(_l("Đơn này đã có vận đơn."))
     return shipment
 
 
