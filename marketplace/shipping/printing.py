@@ -22,7 +22,10 @@ def tracking_url(code: str) -> str:
 def label_for(shipment: Shipment) -> labels.Label:
     so, stall = shipment.stall_order, shipment.stall
     order, commune = so.order, stall.commune
-    street = ", ".join(part for part in (stall.address_line, stall.village.name if stall.village else "") if part)
+    village = stall.village.name if stall.village else ""
+    # Sellers often type the village into their address already; print it once.
+    street = stall.address_line if village.lower() in stall.address_line.lower() else ", ".join(
+        part for part in (stall.address_line, village) if part)
     ward = address.ward(order.ward_code)
     sender = labels.Party(stall.name, display_phone(stall.phone), street, commune.name, commune.province_name,
                           f"Hộ {stall.household_name}" if stall.household_name else "")
