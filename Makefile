@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-run translations db demo bench bench-trace clean messages
+.PHONY: run test install install-run translations db demo bench bench-trace bench-labels clean messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,7 @@ messages: install
 # Stamp-sheet PDF time for 1,000 stamps and trace page latency (a measurement, not a test).
 bench-trace: install
 	$(BIN)/python bench/trace_bench.py
+
+# Seconds to print 100 shipping labels in one PDF, per format (a measurement, not a test).
+bench-labels: install
+	$(BIN)/python bench/labels_bench.py

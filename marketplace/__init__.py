@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "marketplace.admin.views",
     "marketplace.orders.views",
     "marketplace.payments.views",
+    "marketplace.shipping.views",
     "marketplace.api.v1",
 )
 
@@ -35,6 +36,9 @@ MODEL_MODULES = (
     "marketplace.trace.models",
     "marketplace.orders.models",
     "marketplace.payments.models",
+    "marketplace.shipping.models",
+    # Shipping follows stall orders that are cancelled before their parcel leaves.
+    "marketplace.shipping.services",
     # Payment methods register themselves with orders on import.
     "marketplace.payments.providers",
     "marketplace.payments.services",

@@ -176,3 +176,27 @@ def order(buyer=None, items=(), methods=None, **delivery_overrides):
     for product_obj, milli in items:
         cart.set_quantity(buyer, session_cart, product_obj.id, milli)
     return services.place_order(buyer, session_cart, delivery(**delivery_overrides), methods or {})
+
+
+# ---- shipping ---------------------------------------------------------------------------------
+
+def confirmed_order(product_obj=None, quantity_milli=1000, cod=True, buyer=None, **delivery_overrides):
+    """A stall order the seller has confirmed (COD by default; a VietQR one is paid first)."""
+    from marketplace.orders import fulfilment
+    from marketplace.payments import services as payments
+
+    product_obj = product_obj or product()
+    methods = {product_obj.stall_id: "cod"} if cod else {}
+    so = order(buyer, [(product_obj, quantity_milli)], methods=methods, **delivery_overrides).stall_orders[0]
+    if not cod:
+        payments.mark_received(product_obj.stall.owner, so.code, so.total)
+    fulfilment.seller_action(product_obj.stall.owner, so.code, "confirm")
+    return so
+
+
+def shipment(stall_order=None, **data):
+    """A shipment made through the service by the stall's owner (fields prefilled from the order)."""
+    from marketplace.shipping import services as shipping
+
+    stall_order = stall_order or confirmed_order()
+    return shipping.create_shipment(stall_order.stall.owner, stall_order.code, data)

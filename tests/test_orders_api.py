@@ -38,7 +38,7 @@ def test_cart_checkout_and_seller_flow(client, make):
     assert client.post(f"/api/v1/stall/orders/{code}/confirm", headers=seller_headers).get_json()["status"] == "confirmed"
     r = client.post(f"/api/v1/stall/orders/{code}/cancel", json={}, headers=seller_headers)
     assert r.status_code == 422 and "reason" in r.get_json()["error"]["fields"]
-    r = client.post(f"/api/v1/stall/orders/{code}/deliver", headers=seller_headers)
+    r = client.post(f"/api/v1/stall/orders/{code}/refund", headers=seller_headers)
     assert r.status_code == 409
     assert client.post(f"/api/v1/stall/orders/{code}/nonsense", headers=seller_headers).status_code == 422
 

@@ -12,6 +12,7 @@ from marketplace.orders import fulfilment, status as st
 from marketplace.orders.models import StallOrder
 from marketplace.payments import services as payments
 from marketplace.payments.models import PaymentEvent
+from marketplace.shipping import services as shipping
 from tests.conftest import login
 
 
@@ -47,11 +48,13 @@ def test_cod_flow_to_delivered_records_cash(make, cod_order):
     seller = so.stall.owner
     for action in ("confirm", "pack"):
         fulfilment.seller_action(seller, so.code, action)
-    fulfilment.seller_action(seller, so.code, "ship", tracking_number="VN123456789")
-    fulfilment.seller_action(seller, so.code, "deliver")
+    # Shipping and delivery go through the stall order's shipment.
+    shipment = shipping.create_shipment(seller, so.code, {"tracking_number": "EL491610889VN"})
+    shipping.add_event(seller, shipment.code, "accepted")
+    shipping.add_event(seller, shipment.code, "delivered")
     db.session.expire_all()
     so = db.session.get(StallOrder, so.id)
-    assert so.status == st.DELIVERED and so.tracking_number == "VN123456789" and so.paid_amount == so.total
+    assert so.status == st.DELIVERED and so.tracking_number == "EL491610889VN" and so.paid_amount == so.total
     assert [h.to_status for h in so.history] == [st.PLACED, st.CONFIRMED, st.PACKED, st.SHIPPED, st.DELIVERED]
     assert db.session.query(PaymentEvent).filter_by(kind="cash_collected").one().amount == so.total
     with pytest.raises(Conflict):
@@ -97,8 +100,9 @@ def test_seller_pages_and_actions(client, make, cod_order):
     assert "Xác nhận đơn" in client.get(f"/gian-hang-cua-toi/don-hang/{so.code}").get_data(as_text=True)
     r = client.post(f"/gian-hang-cua-toi/don-hang/{so.code}/confirm")
     assert r.status_code == 302 and db.session.get(StallOrder, so.id).status == st.CONFIRMED
-    r = client.post(f"/gian-hang-cua-toi/don-hang/{so.code}/deliver", follow_redirects=True)
+    r = client.post(f"/gian-hang-cua-toi/don-hang/{so.code}/refund", follow_redirects=True)
     assert "Không thể chuyển" in r.get_data(as_text=True)
+    assert "Tạo vận đơn" in r.get_data(as_text=True)  # shipping is where a confirmed order goes next
     assert client.post(f"/gian-hang-cua-toi/don-hang/{so.code}/explode").status_code == 302
 
 
@@ -164,7 +168,8 @@ def test_demo_orders(make):
     codes = seed_demo({"products": [p1, p2], "stalls": [p1.stall, p2.stall], "users": {}})
     assert set(codes) == {"mixed", "waiting", "expired"}
     statuses = sorted(so.status for so in db.session.query(StallOrder))
-    assert statuses == sorted([st.PAID, st.DELIVERED, st.PENDING_PAYMENT, st.EXPIRED])
+    # The COD stall order waits packed for its shipment (tests/test_shipping_flow.py sends it).
+    assert statuses == sorted([st.PAID, st.PACKED, st.PENDING_PAYMENT, st.EXPIRED])
 
 
 def test_buyer_cancels_unconfirmed_and_confirms_received(client, make):
@@ -183,8 +188,8 @@ def test_buyer_cancels_unconfirmed_and_confirms_received(client, make):
     fulfilment.seller_action(seller, cod.code, "confirm")
     r = client.post(f"/don-hang/{cod.order.code}/{cod.code}/cancel", follow_redirects=True)
     assert "liên hệ người bán" in r.get_data(as_text=True)
-    for action in ("pack", "ship", "deliver"):
-        fulfilment.seller_action(seller, cod.code, action)
+    shipment = shipping.create_shipment(seller, cod.code, {})
+    shipping.add_event(seller, shipment.code, "delivered")  # self delivery: handed to the buyer
     client.post(f"/don-hang/{cod.order.code}/{cod.code}/received")
     db.session.expire_all()
     assert db.session.get(StallOrder, cod.id).status == st.COMPLETED

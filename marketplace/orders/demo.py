@@ -4,7 +4,8 @@ seed_demo(created) expects what the demo loader made:
     {"products": [Product, ...],           # approved, in stock, on approved stalls
      "stalls": [Stall, ...],
      "users": {"buyer": User, ...}}        # "buyer" is used when present, else a demo buyer is made
-It places: an order over two stalls (VietQR paid by a simulated bank notification + COD delivered),
+It places: an order over two stalls (VietQR paid by a simulated bank notification + COD confirmed
+and packed, ready for its shipment: marketplace/shipping/demo.py sends and delivers it),
 a VietQR order waiting for payment, and a guest VietQR order that expired. Returns their codes.
 """
 from datetime import timedelta
@@ -57,7 +58,7 @@ def seed_demo(created: dict) -> dict:
     buyer = _buyer(created)
     codes = {}
 
-    # Two stalls in one order: VietQR paid by the bank notification, COD confirmed then delivered.
+    # Two stalls in one order: VietQR paid by the bank notification, COD confirmed and packed.
     first, second = picks[0], picks[1] if len(picks) > 1 else None
     methods = {second.stall_id: "cod"} if second is not None and second.stall.accepts_cod else {}
     order = _place(buyer, [first] + ([second] if second is not None else []), methods)
@@ -67,8 +68,8 @@ def seed_demo(created: dict) -> dict:
             apply_notification(Notification(provider="sepay", event_id=f"demo-{so.code}", amount=so.total,
                                             account=so.stall.bank_account, content=f"{so.code} thanh toan"))
         else:
-            for action in ("confirm", "pack", "ship", "deliver"):
-                fulfilment.seller_action(so.stall.owner, so.code, action, tracking_number="DEMO123456")
+            for action in ("confirm", "pack"):
+                fulfilment.seller_action(so.stall.owner, so.code, action)
 
     # Waiting for the transfer: shows the QR.
     codes["waiting"] = _place(buyer, [picks[-1]]).code

@@ -1,13 +1,13 @@
 """The seller's side of orders: their stall's orders, new-order counts, and the actions that move
-a stall order along the state machine (confirm, pack, ship, deliver, cancel, refund)."""
+a stall order along the state machine (confirm, pack, cancel, refund). Shipping and delivery go
+through a shipment (marketplace/shipping), which moves the stall order on with the carrier."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..core import audit
-from ..core.errors import NotFound, ValidationError, deny
+from ..core.errors import Conflict, NotFound, ValidationError, deny
 from ..core.text import nfc
-from ..core.timeutil import utcnow
 from ..extensions import db
 from ..stalls.models import Stall
 from . import status as st
@@ -55,16 +55,13 @@ def stall_order_for_seller(actor, code: str) -> StallOrder:
     return so
 
 
-SELLER_ACTIONS = {
-    "confirm": st.CONFIRMED, "pack": st.PACKED, "ship": st.SHIPPED, "deliver": st.DELIVERED, "cancel": None,
-    "refund": st.REFUNDED,
-}
+SELLER_ACTIONS = {"confirm": st.CONFIRMED, "pack": st.PACKED, "cancel": None, "refund": st.REFUNDED}
 
 
-def seller_action(actor, code: str, action: str, reason: str = "", tracking_number: str = "") -> StallOrder:
+def seller_action(actor, code: str, action: str, reason: str = "") -> StallOrder:
     """Apply one of the seller's actions through the state machine. Cancelling needs a reason and
-    returns the stock (a paid order goes to refund_pending instead); shipping may carry a tracking
-    number; delivering a COD order records the cash as collected."""
+    returns the stock (a paid order goes to refund_pending instead); a parcel on its way cannot be
+    cancelled here: its shipment records the return."""
     if action not in SELLER_ACTIONS:
         raise ValidationError(_l("Thao tác không hợp lệ."))
     so_id = stall_order_for_seller(actor, code).id
@@ -76,14 +73,10 @@ def seller_action(actor, code: str, action: str, reason: str = "", tracking_numb
         reason = nfc(reason)[:500]
         if not reason:
             raise ValidationError(_l("Nhập lý do hủy đơn."), {"reason": _l("Nhập lý do hủy đơn.")})
+        if so.status == st.SHIPPED:
+            raise Conflict(_l("Hàng đang được giao: nếu bưu gửi bị hoàn, ghi “Đã hoàn trả” trong vận đơn."))
         target = st.REFUND_PENDING if so.paid_amount > 0 else st.CANCELLED
         fields["cancel_reason"], note = reason, reason
-    if action == "deliver" and so.payment_method == "cod":
-        # For cash on delivery, delivered means the cash was collected.
-        fields.update(paid_amount=so.total, paid_at=utcnow())
-    if action == "ship":
-        fields["tracking_number"] = nfc(tracking_number)[:40]
-        note = fields["tracking_number"]
     try:
         st.set_status(so, target, actor=actor, note=note, **fields)
         if action in ("cancel", "refund"):

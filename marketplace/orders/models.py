@@ -91,6 +91,7 @@ class StallOrder(db.Model):
     paid_amount: Mapped[int] = mapped_column(default=0)
     paid_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
+    # Copy of the shipment's barcode (carrier number or internal code) for order lists; written by shipping.
     tracking_number: Mapped[str] = mapped_column(String(40), default="")
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -32,7 +32,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     PAID: frozenset({CONFIRMED, REFUND_PENDING}),
     CONFIRMED: frozenset({PACKED, CANCELLED, REFUND_PENDING}),
     PACKED: frozenset({SHIPPED, CANCELLED, REFUND_PENDING}),
-    SHIPPED: frozenset({DELIVERED}),
+    # A parcel returned to the sender (recorded on its shipment) cancels the order or, paid, refunds it.
+    SHIPPED: frozenset({DELIVERED, CANCELLED, REFUND_PENDING}),
     DELIVERED: frozenset({COMPLETED}),
     REFUND_PENDING: frozenset({REFUNDED}),
     COMPLETED: frozenset(),

@@ -166,8 +166,7 @@ def seller_order(code):
 @login_required
 def seller_order_action(code, action):
     try:
-        fulfilment.seller_action(current_user, code, action, request.form.get("reason", ""),
-                               request.form.get("tracking_number", ""))
+        fulfilment.seller_action(current_user, code, action, request.form.get("reason", ""))
         flash(_("Đã cập nhật đơn hàng."), "success")
     except (Conflict, ServiceError) as exc:
         if exc.status == 404:

@@ -3,7 +3,8 @@
 Each label carries what a post office counter needs: sender, receiver (commune/ward and
 province large), codes, weight, the COD amount in large type, the inspection rule, content,
 a Code 128 barcode of the tracking number and a QR to the public tracking page. Both codes are
-vector drawings, sharp on any printer.
+vector drawings, sharp on any printer. A packing slip (items, quantities, batch codes with a QR
+to their origin) may follow each label, in the same format.
 """
 import io
 from dataclasses import dataclass
@@ -56,8 +57,28 @@ class Label:
     note: str = ""
 
 
-def render(labels: list[Label], fmt: str = "100x150") -> bytes:
-    """One PDF with every label, in the chosen format."""
+@dataclass
+class SlipLine:
+    name: str
+    quantity: str  # "2,5 kg"
+    batch_code: str = ""
+    trace_url: str = ""
+
+
+@dataclass
+class PackingSlip:
+    order_code: str
+    stall_order_code: str
+    stall_name: str
+    receiver_name: str
+    lines: list[SlipLine]
+
+
+def render(labels: list[Label], fmt: str = "100x150", slips: list[PackingSlip] | None = None) -> bytes:
+    """One PDF with every label, in the chosen format; with `slips` (one per label), each label
+    is followed by its packing slip."""
+    if slips:
+        labels = [page for pair in zip(labels, slips) for page in pair]
     page_size, (width, height), (cols, rows) = FORMATS[fmt]
     regular, bold = register_fonts()
     buffer = io.BytesIO()
@@ -70,7 +91,8 @@ def render(labels: list[Label], fmt: str = "100x150") -> bytes:
             pdf.showPage()
         col, row = slot % cols, slot // cols
         x, y = col * width, page_size[1] - (row + 1) * height
-        _draw(pdf, label, x, y, width, height, regular, bold)
+        draw = _draw_slip if isinstance(label, PackingSlip) else _draw
+        draw(pdf, label, x, y, width, height, regular, bold)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -126,6 +148,40 @@ def _draw(pdf, label: Label, x, y, width, height, regular, bold):
             cursor -= 3.6 * mm
 
     _barcode(pdf, label.barcode_value, left, y + margin, inner, regular)
+
+
+def _draw_slip(pdf, slip: PackingSlip, x, y, width, height, regular, bold):
+    margin = 4 * mm
+    left, right, cursor = x + margin, x + width - margin, y + height - margin - 5 * mm
+    pdf.setLineWidth(0.6)
+    pdf.rect(x + 1.5 * mm, y + 1.5 * mm, width - 3 * mm, height - 3 * mm)
+    pdf.setFont(bold, 12)
+    pdf.drawString(left, cursor, "PHIẾU ĐÓNG GÓI")
+    cursor -= 5 * mm
+    pdf.setFont(regular, 8)
+    pdf.drawString(left, cursor, f"Đơn {slip.order_code} · {slip.stall_order_code}")
+    cursor -= 4 * mm
+    pdf.drawString(left, cursor, f"{slip.stall_name} → {slip.receiver_name}"[:90])
+    cursor -= 3 * mm
+    pdf.line(left, cursor, right, cursor)
+    qr_size = 16 * mm
+    for index, line in enumerate(slip.lines):
+        row = qr_size + 2 * mm if line.trace_url else 9 * mm
+        if cursor - row < y + margin + 5 * mm:
+            pdf.setFont(regular, 8)
+            pdf.drawString(left, cursor - 5 * mm, f"… và {len(slip.lines) - index} mặt hàng khác")
+            break
+        text_width = right - left - (qr_size + 2 * mm if line.trace_url else 0)
+        pdf.setFont(bold, 9)
+        pdf.drawString(left, cursor - 4.5 * mm, simpleSplit(line.name, bold, 9, text_width)[0])
+        pdf.setFont(regular, 9)
+        pdf.drawString(left, cursor - 9 * mm, f"Số lượng: {line.quantity}")
+        if line.batch_code:
+            pdf.drawString(left, cursor - 13 * mm, f"Lô: {line.batch_code}")
+        if line.trace_url:
+            _qr(pdf, line.trace_url, right - qr_size, cursor - qr_size - 1 * mm, qr_size)
+        cursor -= row
+        pdf.line(left, cursor, right, cursor)
 
 
 def _party(pdf, title, party: Party, left, cursor, width, regular, bold, large: bool):

@@ -22,6 +22,7 @@ RESOURCES = (
     "marketplace.api.v1.orders",
     "marketplace.api.v1.stall_orders",
     "marketplace.api.v1.payments",
+    "marketplace.api.v1.shipments",
 )
 
 for _name in RESOURCES:

@@ -28,7 +28,7 @@ def stall_order_action(user, code, action):
     if action == "received":
         amount = data.get("amount")
         return serialize_stall_order(payments.mark_received(user, code, amount if isinstance(amount, int) else -1))
-    so = services.seller_action(user, code, action, str(data.get("reason") or ""), str(data.get("tracking_number") or ""))
+    so = services.seller_action(user, code, action, str(data.get("reason") or ""))
     return serialize_stall_order(so)
 
 
@@ -45,12 +45,12 @@ OPENAPI_PATHS = {
         "parameters": [_CODE], "responses": {"200": _json(STALL_ORDER_SCHEMA), "404": ERROR_RESPONSE},
     }},
     "/stall/orders/{code}/{action}": {"post": {
-        "summary": "confirm | pack | ship (tracking_number) | deliver | cancel (reason) | refund | received (amount)",
+        "summary": "confirm | pack | cancel (reason) | refund | received (amount); shipping and delivery: /stall/shipments",
         "tags": ["stall orders"], "security": SECURED,
         "parameters": [_CODE, {"name": "action", "in": "path", "required": True, "schema": {
-            "type": "string", "enum": ["confirm", "pack", "ship", "deliver", "cancel", "refund", "received"]}}],
+            "type": "string", "enum": ["confirm", "pack", "cancel", "refund", "received"]}}],
         "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
-            "reason": {"type": "string"}, "tracking_number": {"type": "string"}, "amount": {"type": "integer"}}}}}},
+            "reason": {"type": "string"}, "amount": {"type": "integer"}}}}}},
         "responses": {"200": _json(STALL_ORDER_SCHEMA, "Updated stall order"), "404": ERROR_RESPONSE, "409": ERROR_RESPONSE,
                       "422": ERROR_RESPONSE},
     }},
