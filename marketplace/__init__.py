@@ -22,6 +22,8 @@ BLUEPRINTS = (
     "marketplace.admin.views",
     "marketplace.orders.views",
     "marketplace.payments.views",
+    "marketplace.payments.gateway_views",
+    "marketplace.payments.ledger_views",
     "marketplace.api.v1",
 )
 
@@ -38,6 +40,12 @@ MODEL_MODULES = (
     # Payment methods register themselves with orders on import.
     "marketplace.payments.providers",
     "marketplace.payments.services",
+    "marketplace.payments.vnpay_gateway",
+    "marketplace.payments.momo_gateway",
+    "marketplace.payments.zalopay_gateway",
+    "marketplace.payments.stripe_gateway",
+    "marketplace.payments.ledger",
+    "marketplace.payments.refunds",
 )
 
 
