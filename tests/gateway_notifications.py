@@ -6,6 +6,7 @@ import json
 import time
 import urllib.parse
 
+import pytest
 import stripe
 
 # MoMo's and ZaloPay's public sandbox credentials (published in their documentation samples).
@@ -144,3 +145,20 @@ class StripeRecorder(stripe.HTTPClient):
 
     def close(self):
         pass
+
+
+@pytest.fixture
+def gateways(app, monkeypatch):
+    """All four gateways configured; their HTTP APIs replaced by local fakes (`.calls`,
+    `.stripe.calls`). Import this fixture into a test module to use it."""
+    from marketplace.extensions import db
+    from marketplace.payments import stripe_gateway
+    from marketplace.payments.gateways import http
+
+    app.config.update(SETTINGS)
+    fake = FakeProviders(db)
+    monkeypatch.setattr(http, "post_json", fake.post_json)
+    fake.stripe = StripeRecorder(db)
+    monkeypatch.setattr(stripe_gateway.STRIPE, "http_client", fake.stripe)
+    yield fake
+    app.config.update(UNSET)

@@ -11,26 +11,13 @@ from marketplace.extensions import db
 from marketplace.orders import methods
 from marketplace.orders import status as st
 from marketplace.orders.models import StallOrder
-from marketplace.payments import stripe_gateway
 from marketplace.payments.gateways import http
 from marketplace.payments.models import GatewayPayment, Outcome, PaymentEvent
 from marketplace.payments.services import events_to_handle
 from tests import gateway_notifications as gn
 from tests.conftest import login
+from tests.gateway_notifications import gateways  # noqa: F401  (fixture)
 from tests.factories import bearer
-
-
-@pytest.fixture
-def gateways(app, monkeypatch):
-    """All four gateways configured; their HTTP APIs replaced by local fakes."""
-    app.config.update(gn.SETTINGS)
-    fake = gn.FakeProviders(db)
-    monkeypatch.setattr(http, "post_json", fake.post_json)
-    recorder = gn.StripeRecorder(db)
-    monkeypatch.setattr(stripe_gateway.STRIPE, "http_client", recorder)
-    fake.stripe = recorder
-    yield fake
-    app.config.update(gn.UNSET)
 
 
 def gateway_order(make, provider, stalls=1, buyer=None):
