@@ -162,3 +162,20 @@ def gateways(app, monkeypatch):
     monkeypatch.setattr(stripe_gateway.STRIPE, "http_client", fake.stripe)
     yield fake
     app.config.update(UNSET)
+
+
+def hmac_hex(key: str, message: str, digest: str) -> str:
+    return hmac.new(key.encode(), message.encode(), getattr(hashlib, digest)).hexdigest()
+
+
+def deliver_live(page, provider, reference, amount):
+    """The provider's notification sent to the live server through the browser's request API."""
+    if provider == "momo":
+        return page.request.post("/api/v1/payments/momo/ipn", data=momo_ipn(reference, amount))
+    if provider == "zalopay":
+        return page.request.post("/api/v1/payments/zalopay/callback", data=zalopay_callback(reference, amount))
+    if provider == "stripe":
+        body, header = stripe_event(reference, amount)
+        return page.request.post("/api/v1/payments/stripe/webhook", data=body,
+                                 headers={"Stripe-Signature": header, "Content-Type": "application/json"})
+    return page.request.get("/api/v1/payments/vnpay/ipn?" + urllib.parse.urlencode(vnpay_ipn(reference, amount)))
