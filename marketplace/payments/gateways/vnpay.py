@@ -1,7 +1,7 @@
 """VNPay payment gateway, API v2.1.0.
 
-Signing: the vnp_* parameters (without vnp_SecureHash/vnp_SecureHashType) sorted by name,
-joined as a URL query with values form-encoded (quote_plus), HMAC-SHA512 with the hash secret,
+Signing: the vnp_* parameters (without vnp_SecureHash/vnp_SecureHashType) sorted by name, empty
+values included as VNPay's own samples include them, joined as a URL query with values form-encoded (quote_plus), HMAC-SHA512 with the hash secret,
 hex. vnp_Amount is VND × 100. Only the IPN marks an order paid; the return URL is display only.
 """
 import hashlib
@@ -44,7 +44,7 @@ class Config:
 
 def sign(params: dict, secret: str) -> str:
     items = sorted((k, str(v)) for k, v in params.items()
-                   if k.startswith("vnp_") and k not in ("vnp_SecureHash", "vnp_SecureHashType") and v != "")
+                   if k.startswith("vnp_") and k not in ("vnp_SecureHash", "vnp_SecureHashType"))
     query = "&".join(f"{k}={urllib.parse.quote_plus(v)}" for k, v in items)
     return hmac.new(secret.encode(), query.encode(), hashlib.sha512).hexdigest()
 
