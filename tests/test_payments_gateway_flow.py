@@ -130,6 +130,12 @@ def test_payment_for_expired_order_is_recorded_and_flagged_for_refund(client, ma
     assert "Cần hoàn tiền" not in client.get("/thanh-toan-can-xu-ly").get_data(as_text=True)  # the buyer's view
     login(client, buyer_of_stall(order))
     assert "Cần hoàn tiền" in client.get("/thanh-toan-can-xu-ly").get_data(as_text=True)
+    # The officer gives the late payment back through the provider; the order stays expired.
+    officer = make.officer(order.stall_orders[0].stall.commune)
+    r = client.post("/api/v1/refunds", json={"stall_order": order.stall_orders[0].code, "reason": "Thanh toán trễ"},
+                    headers=bearer(officer))
+    assert r.status_code == 201 and r.get_json()["status"] == "done" and r.get_json()["amount"] == payment.amount
+    assert statuses(order) == [st.EXPIRED]
 
 
 def test_failed_payment_is_recorded_and_leaves_the_order_waiting(client, make, gateways):

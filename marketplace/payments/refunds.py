@@ -2,7 +2,8 @@
 (audited). Money the platform collected through a gateway goes back through the provider's
 refund API; money the seller received directly (VietQR, COD) is refunded by hand and recorded
 as manual. Before delivery the stall order goes to refund_pending (stock returns) and, once the
-gateway confirms, refunded; after delivery the status stays and the ledger gets a reversing entry."""
+gateway confirms, refunded; after delivery the status stays and the ledger gets a reversing entry.
+A gateway payment that arrived for an expired or cancelled order is refunded the same way."""
 import logging
 
 from flask_babel import lazy_gettext as _l
@@ -69,9 +70,11 @@ def start_refund(actor, code: str, reason: str, amount: int | None = None) -> Re
 
 def _request(actor, so: StallOrder, reason: str, amount: int | None) -> Refund:
     after = so.status in AFTER_DELIVERY
-    if not after and so.status not in BEFORE_DELIVERY:
+    # A gateway payment that arrived after the order expired or was cancelled (flagged refund_due).
+    late = so.status in (st.EXPIRED, st.CANCELLED) and paying_payment(so) is not None
+    if not (after or late) and so.status not in BEFORE_DELIVERY:
         raise Conflict(_l("Đơn này chưa được thanh toán nên không cần hoàn tiền."))
-    paid = so.paid_amount or (so.total if after else 0)
+    paid = so.paid_amount or (so.total if after or late else 0)
     left = paid - refunded_so_far(so.id)
     amount = left if amount is None else amount
     if left <= 0:
