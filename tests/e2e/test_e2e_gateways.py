@@ -11,6 +11,7 @@ from marketplace.payments.models import GatewayPayment
 from tests import gateway_notifications as gn
 from tests.e2e.conftest import horizontal_overflow
 from tests.e2e.test_e2e_orders import add_to_cart
+from tests.gateway_notifications import gateways  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -113,3 +114,34 @@ def test_momo_zalopay_and_stripe_redirects_then_notifications(page, make, provid
     page.goto(order_url)
     assert page.get_by_text("Đã thanh toán").count() >= 3
     assert horizontal_overflow(page) <= 0
+
+
+def test_seller_ledger_and_admin_payouts_fit_a_phone(page, make, client, gateways):
+    from marketplace.orders import fulfilment
+    from marketplace.payments import gateway_services
+    from tests.e2e.test_e2e_seller import log_in
+
+    product = make.product(name="Mật ong hoa nhãn rừng Phúc Hòa loại đặc biệt", unit="hu", price=150000)
+    order = make.order(make.user(name="Người mua"), [(product, 1000)], methods={product.stall_id: "momo"})
+    payment = gateway_services.start_payment(order.buyer, order.code, "momo")
+    assert gn.deliver(client, "momo", payment.reference, payment.amount).status_code == 204
+    so = order.stall_orders[0]
+    for action in ("confirm", "pack", "ship", "deliver"):
+        fulfilment.seller_action(product.stall.owner, so.code, action)
+    db.session.commit()
+
+    log_in(page, product.stall.owner)
+    page.goto("/gian-hang-cua-toi/so-du")
+    assert page.get_by_text("Bán qua cổng thanh toán").is_visible() and horizontal_overflow(page) <= 0
+    context_admin = page.context.browser.new_context(viewport=page.viewport_size, base_url=page.url.split("/gian")[0])
+    admin_page = context_admin.new_page()
+    log_in(admin_page, make.user(name="Quản trị tỉnh", admin=True))
+    admin_page.goto("/quan-ly/doi-soat")
+    assert horizontal_overflow(admin_page) <= 0
+    admin_page.get_by_label("Mã giao dịch ngân hàng").fill("FT26112200077")
+    admin_page.get_by_role("button", name="Ghi nhận đã chuyển khoản").click()
+    admin_page.wait_for_load_state()
+    assert admin_page.get_by_text("Đã ghi nhận khoản chi trả.").is_visible()
+    context_admin.close()
+    page.reload()
+    assert page.get_by_text("Chợ Xã đã chuyển khoản").is_visible()
