@@ -109,10 +109,10 @@ def test_wrong_amount_is_flagged_not_applied(client, make, gateways, provider):
     assert statuses(order) == [st.PENDING_PAYMENT]
     event = db.session.query(PaymentEvent).filter_by(provider=provider).one()
     assert event.outcome == Outcome.UNDERPAID
-    assert event in db.session.scalars(events_to_handle(buyer_of_stall(order))).all()
+    assert event in db.session.scalars(events_to_handle(seller_of(order))).all()
 
 
-def buyer_of_stall(order):
+def seller_of(order):
     return order.stall_orders[0].stall.owner
 
 
@@ -128,7 +128,7 @@ def test_payment_for_expired_order_is_recorded_and_flagged_for_refund(client, ma
     event = db.session.query(PaymentEvent).filter_by(provider=provider).one()
     assert event.outcome == Outcome.REFUND_DUE
     assert "Cần hoàn tiền" not in client.get("/thanh-toan-can-xu-ly").get_data(as_text=True)  # the buyer's view
-    login(client, buyer_of_stall(order))
+    login(client, seller_of(order))
     assert "Cần hoàn tiền" in client.get("/thanh-toan-can-xu-ly").get_data(as_text=True)
     # The officer gives the late payment back through the provider; the order stays expired.
     officer = make.officer(order.stall_orders[0].stall.commune)

@@ -25,6 +25,7 @@ log = logging.getLogger("marketplace.payments")
 
 
 def info(payment: GatewayPayment) -> gateway.PaymentInfo:
+    """A plain snapshot of the payment for provider calls (no lazy loads, so no transaction)."""
     return gateway.PaymentInfo(reference=payment.reference, amount=payment.amount, order_code=payment.order.code,
                                created_at=payment.created_at, transaction_id=payment.transaction_id or "",
                                provider_ref=payment.provider_ref or "",
@@ -164,6 +165,7 @@ def _decide(event: PaymentEvent, n: Notification) -> list[StallOrder]:
 
 
 def payment_for(reference: str) -> GatewayPayment | None:
+    """The gateway payment with this reference (the return page displays it), or None."""
     return db.session.scalar(select(GatewayPayment).where(GatewayPayment.reference == (reference or "")[:40]))
 
 

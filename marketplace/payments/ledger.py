@@ -84,11 +84,13 @@ def reverse_for_refund(stall_order: StallOrder, amount: int, reference: str, act
 
 
 def balance(stall_id: int) -> int:
+    """What the platform owes the stall now: the sum of its entries (negative: the stall owes)."""
     return int(db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0))
                                  .where(LedgerEntry.stall_id == stall_id)) or 0)
 
 
 def entries(stall_id: int):
+    """The stall's entries, newest first (a query, for pagination)."""
     return select(LedgerEntry).where(LedgerEntry.stall_id == stall_id).order_by(LedgerEntry.created_at.desc(),
                                                                                 LedgerEntry.id.desc())
 

@@ -34,9 +34,9 @@ class PaymentEvent(db.Model):
     __table_args__ = (UniqueConstraint("provider", "event_id", name="uq_payment_events_provider_event"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    provider: Mapped[str] = mapped_column(String(20))  # sepay | casso | manual | system | cod
+    provider: Mapped[str] = mapped_column(String(20))  # sepay | casso | manual | system | vnpay | momo | ...
     event_id: Mapped[str] = mapped_column(String(80))
-    kind: Mapped[str] = mapped_column(String(30))  # transfer_in | manual_received | expired | cash_collected
+    kind: Mapped[str] = mapped_column(String(30))  # transfer_in | gateway | manual_received | expired | ...
     outcome: Mapped[str] = mapped_column(String(20), index=True)
     stall_order_id: Mapped[int | None] = mapped_column(ForeignKey("stall_orders.id"), index=True)
     stall_id: Mapped[int | None] = mapped_column(ForeignKey("stalls.id"), index=True)

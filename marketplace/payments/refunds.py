@@ -41,6 +41,7 @@ def stall_order_for_refund(actor, code: str) -> StallOrder:
 
 
 def refunded_so_far(stall_order_id: int) -> int:
+    """Refunded or being refunded for the stall order (failed attempts do not count)."""
     return int(db.session.scalar(select(func.coalesce(func.sum(Refund.amount), 0)).where(
         Refund.stall_order_id == stall_order_id, Refund.status.in_(OPEN))) or 0)
 
@@ -141,6 +142,7 @@ def _finish(actor, refund_id: int, reference: str, error: str) -> Refund:
 
 
 def refunds_of(stall_order: StallOrder) -> list[Refund]:
+    """The stall order's refunds, oldest first (the seller's order page lists them)."""
     return list(db.session.scalars(select(Refund).where(Refund.stall_order_id == stall_order.id).order_by(Refund.id)))
 
 
