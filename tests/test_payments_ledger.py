@@ -147,6 +147,9 @@ def test_payouts_are_admin_only_bounded_audited_and_exported(client, make, gatew
     r = client.post("/api/v1/payouts", json={"stall_id": stall.id, "amount": so.total + 1, "reference": "FT1"},
                     headers=bearer(admin))
     assert r.status_code == 422 and "amount" in r.get_json()["error"]["fields"]
+    for bad in ("abc", "99999999999"):  # refused, never a database error
+        r = client.post("/quan-ly/doi-soat", data={"stall_id": bad, "amount": 1, "reference": "FT1"})
+        assert r.status_code == 200 and "Đã ghi nhận" not in r.get_data(as_text=True)
     r = client.post("/quan-ly/doi-soat", data={"stall_id": stall.id, "amount": so.total, "reference": "FT26112299"})
     assert r.status_code == 302
     assert ledger.balance(stall.id) == 0

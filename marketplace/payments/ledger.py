@@ -109,6 +109,8 @@ def record_payout(actor, stall_id: int, amount: int, reference: str) -> LedgerEn
     at most what the stall is owed (checked under the write lock, so two payouts cannot
     overdraw it). Audited."""
     _require_admin(actor, "ledger.payout")
+    if not isinstance(stall_id, int) or not 0 < stall_id < 2**31:  # ids are 32-bit columns
+        raise NotFound(_l("Không tìm thấy gian hàng."))
     reference = nfc(reference)[:80]
     errors = {}
     if not reference:
