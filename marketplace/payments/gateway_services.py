@@ -63,7 +63,8 @@ def start_payment(actor, order_code: str, provider: str, client_ip: str = "", gu
         if not due:
             raise Conflict(_l("Không còn khoản nào chờ thanh toán qua cổng này."))
         payment = GatewayPayment(order_id=order.id, provider=provider, amount=sum(so.total for so in due),
-                                 reference=f"{order.code}-{secrets.token_hex(3).upper()}",
+                                 # letters and digits only: VNPay's TxnRef accepts nothing else
+                                 reference=f"{order.code}{secrets.token_hex(3).upper()}",
                                  stall_order_ids=[so.id for so in due], created_at=utcnow())
         db.session.add(payment)
         db.session.commit()
