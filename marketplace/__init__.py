@@ -23,6 +23,8 @@ BLUEPRINTS = (
     "marketplace.orders.views",
     "marketplace.payments.views",
     "marketplace.shipping.views",
+    "marketplace.payments.gateway_views",
+    "marketplace.payments.ledger_views",
     "marketplace.api.v1",
 )
 
@@ -42,6 +44,12 @@ MODEL_MODULES = (
     # Payment methods register themselves with orders on import.
     "marketplace.payments.providers",
     "marketplace.payments.services",
+    "marketplace.payments.vnpay_gateway",
+    "marketplace.payments.momo_gateway",
+    "marketplace.payments.zalopay_gateway",
+    "marketplace.payments.stripe_gateway",
+    "marketplace.payments.ledger",
+    "marketplace.payments.refunds",
 )
 
 

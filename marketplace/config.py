@@ -61,6 +61,24 @@ class Config:
     SEPAY_API_KEY = os.environ.get("SEPAY_API_KEY", "")  # bank webhook refused when unset
     CASSO_CHECKSUM_KEY = os.environ.get("CASSO_CHECKSUM_KEY", "")
     WEBHOOK_MAX_AGE_SECONDS = int(os.environ.get("WEBHOOK_MAX_AGE_SECONDS", 300))
+    # Card and e-wallet gateways, collected by the platform's merchant account. A gateway whose
+    # credentials are empty is not offered at checkout. *_SANDBOX=0 switches to production.
+    VNPAY_TMN_CODE = os.environ.get("VNPAY_TMN_CODE", "")
+    VNPAY_HASH_SECRET = os.environ.get("VNPAY_HASH_SECRET", "")
+    VNPAY_SANDBOX = _bool("VNPAY_SANDBOX", True)
+    MOMO_PARTNER_CODE = os.environ.get("MOMO_PARTNER_CODE", "")
+    MOMO_ACCESS_KEY = os.environ.get("MOMO_ACCESS_KEY", "")
+    MOMO_SECRET_KEY = os.environ.get("MOMO_SECRET_KEY", "")
+    MOMO_SANDBOX = _bool("MOMO_SANDBOX", True)
+    ZALOPAY_APP_ID = os.environ.get("ZALOPAY_APP_ID", "")
+    ZALOPAY_KEY1 = os.environ.get("ZALOPAY_KEY1", "")
+    ZALOPAY_KEY2 = os.environ.get("ZALOPAY_KEY2", "")
+    ZALOPAY_SANDBOX = _bool("ZALOPAY_SANDBOX", True)
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    # The platform's share of each stall order it collects or the seller collects, in percent
+    # ("2.5"); parsed as a decimal, never a float.
+    PLATFORM_COMMISSION_PERCENT = os.environ.get("PLATFORM_COMMISSION_PERCENT", "0")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")  # empty: notifications go to the log
     MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)

@@ -58,7 +58,7 @@ def test_openapi_document_is_valid_and_describes_order_bodies(client):
     doc = client.get("/api/v1/openapi.json").get_json()
     validate(doc)
     mine = [p for p in doc["paths"] if p.startswith(("/cart", "/checkout", "/orders", "/stall/orders", "/payments/"))]
-    assert len(mine) == 10
+    assert len(mine) >= 10  # gateways add their own payment paths
     for path in mine:
         for method, op in doc["paths"][path].items():
             for code, response in op["responses"].items():

@@ -177,3 +177,13 @@ def test_stripe_checkout_session_is_zero_decimal_and_idempotent():
     assert form["line_items[0][price_data][unit_amount]"] == "350000"  # đồng as is
     assert form["line_items[0][price_data][currency]"] == "vnd"
     assert headers["Idempotency-Key"] == "checkout-CX7K2M9Q4"
+
+
+def test_vnpay_ipn_with_an_empty_parameter_verifies():
+    """VNPay's samples hash every vnp_* parameter it sends, empty ones included (vnp_BankTranNo
+    is empty for some cards): a genuine IPN carrying one must verify."""
+    params = {"vnp_TmnCode": VNP.tmn_code, "vnp_Amount": "35000000", "vnp_BankTranNo": "", "vnp_ResponseCode": "00",
+              "vnp_TransactionNo": "1", "vnp_TransactionStatus": "00", "vnp_TxnRef": "CX7K2M9Q4"}
+    data = "&".join(f"{k}={urllib.parse.quote_plus(v)}" for k, v in sorted(params.items()))
+    params["vnp_SecureHash"] = hmac.new(VNP.hash_secret.encode(), data.encode(), hashlib.sha512).hexdigest()
+    assert vnpay.parse_ipn(VNP, params).succeeded

@@ -49,6 +49,12 @@ def payment_instructions(stall_order) -> dict:
 
 
 @bp.app_template_global()
+def payment_method_label(code: str) -> str:
+    method = methods.get(code)
+    return str(method.label) if method else code
+
+
+@bp.app_template_global()
 def seller_new_orders(stall) -> int:
     return fulfilment.new_orders_count(stall) if stall is not None else 0
 

@@ -1,1 +1,2 @@
-"""Payment providers (VietQR bank transfer, COD; gateways later), bank webhooks, payment events."""
+"""Payment providers (VietQR bank transfer, COD, VNPay, MoMo, ZaloPay, Stripe), bank webhooks,
+payment events, refunds and the stalls' ledger."""

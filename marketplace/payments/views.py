@@ -21,7 +21,8 @@ OUTCOME_LABELS = {
     "applied": _l("Đã khớp, đơn đã thanh toán"), "underpaid": _l("Thiếu tiền"), "overpaid": _l("Thừa tiền"),
     "unknown_code": _l("Không rõ mã đơn"), "ambiguous": _l("Nhiều mã đơn"), "wrong_account": _l("Sai tài khoản"),
     "duplicate": _l("Trả trùng"), "late": _l("Đơn đã hết hạn/hủy"), "ignored": _l("Bỏ qua (tiền ra)"),
-    "recorded": _l("Ghi nhận"),
+    "recorded": _l("Ghi nhận"), "failed": _l("Thanh toán không thành công"), "wrong_currency": _l("Sai loại tiền"),
+    "refund_due": _l("Cần hoàn tiền (đơn đã hết hạn/hủy)"),
 }
 
 

@@ -17,6 +17,7 @@ from werkzeug.serving import make_server
 
 from marketplace import create_app
 from marketplace.config import TestConfig
+from tests.gateway_notifications import SETTINGS as GATEWAY_SETTINGS
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -52,6 +53,10 @@ def live_server(app):
         PUBLIC_BASE_URL = "http://127.0.0.1"
         SEPAY_API_KEY = SEPAY_KEY
 
+    # Card and e-wallet gateways configured with test credentials; a test that starts a payment
+    # replaces the providers' HTTP APIs (tests/gateway_notifications.py), nothing reaches them.
+    for key, value in GATEWAY_SETTINGS.items():
+        setattr(LiveConfig, key, value)
     live = create_app(LiveConfig)
     server = make_server("127.0.0.1", 0, live, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)

@@ -23,6 +23,8 @@ RESOURCES = (
     "marketplace.api.v1.stall_orders",
     "marketplace.api.v1.payments",
     "marketplace.api.v1.shipments",
+    "marketplace.api.v1.gateways",
+    "marketplace.api.v1.ledger",
 )
 
 for _name in RESOURCES:

@@ -69,11 +69,13 @@ ITEM_SCHEMA = {"type": "object", "properties": {
 PAYMENT_SCHEMA = {"type": "object", "description": "How to pay a waiting VietQR stall order", "properties": {
     "method": _STR, "bank_bin": _STR, "bank_name": _STR, "account": _STR, "holder": _STR, "amount": _INT,
     "content": {"type": "string", "description": "transfer content: the stall order code"},
-    "qr_payload": {"type": "string", "description": "EMVCo VietQR string (NAPAS 247)"}, "expires_at": _NULLABLE_STR}}
+    "qr_payload": {"type": "string", "description": "EMVCo VietQR string (NAPAS 247)"}, "expires_at": _NULLABLE_STR,
+    "gateway": {"type": "boolean", "description": "card/e-wallet: start with POST /orders/{code}/payments"},
+    "pay_path": {"type": "string", "description": "the order page's pay button (HTML)"}}}
 STALL_ORDER_SCHEMA = {"type": "object", "properties": {
     "code": _STR, "stall": {"type": "object", "properties": {"id": _INT, "name": _STR}},
     "status": {"type": "string", "enum": list(st.TRANSITIONS)}, "status_label": _STR,
-    "payment_method": {"type": "string", "enum": ["vietqr", "cod"]}, "subtotal": _INT, "shipping_fee": _INT,
+    "payment_method": {"type": "string", "enum": ["vietqr", "cod", "vnpay", "momo", "zalopay", "stripe"]}, "subtotal": _INT, "shipping_fee": _INT,
     "total": _INT, "paid_amount": _INT, "tracking_number": _STR, "cancel_reason": _STR,
     "items": {"type": "array", "items": ITEM_SCHEMA},
     "history": {"type": "array", "items": {"type": "object", "properties": {

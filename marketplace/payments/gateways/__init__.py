@@ -19,3 +19,6 @@ class Notification:
     currency: str
     succeeded: bool
     raw: dict = field(default_factory=dict)
+    # The provider's id of the money movement (VNPay TransactionNo, MoMo transId, ZaloPay
+    # zp_trans_id, Stripe PaymentIntent): two events naming one transaction are one payment.
+    transaction_id: str = ""

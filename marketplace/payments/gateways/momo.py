@@ -72,6 +72,7 @@ def parse_ipn(config: Config, body: dict) -> Notification:
         currency="VND",
         succeeded=str(body.get("resultCode")) == "0",
         raw=dict(body),
+        transaction_id=str(body.get("transId", "")),
     )
 
 

@@ -45,8 +45,11 @@ def parse_webhook(config: Config, payload: bytes, signature_header: str) -> Noti
     if event["type"] == "checkout.session.completed":
         reference = obj.get("client_reference_id") or (obj.get("metadata") or {}).get("reference", "")
         amount, succeeded = obj.get("amount_total") or 0, obj.get("payment_status") == "paid"
+        transaction = obj.get("payment_intent") or obj.get("id", "")
     else:
         reference = (obj.get("metadata") or {}).get("reference", "")
         amount, succeeded = obj.get("amount_received") or 0, True
+        transaction = obj.get("id", "")
     return Notification(provider="stripe", event_id=event["id"], reference=reference or "", amount=int(amount),
-                        currency=str(obj.get("currency", "")).upper(), succeeded=succeeded, raw=event.to_dict())
+                        currency=str(obj.get("currency", "")).upper(), succeeded=succeeded, raw=event.to_dict(),
+                        transaction_id=str(transaction or ""))

@@ -1,7 +1,7 @@
 """VNPay payment gateway, API v2.1.0.
 
-Signing: the vnp_* parameters (without vnp_SecureHash/vnp_SecureHashType) sorted by name,
-joined as a URL query with values form-encoded (quote_plus), HMAC-SHA512 with the hash secret,
+Signing: the vnp_* parameters (without vnp_SecureHash/vnp_SecureHashType) sorted by name, empty
+values included as VNPay's own samples include them, joined as a URL query with values form-encoded (quote_plus), HMAC-SHA512 with the hash secret,
 hex. vnp_Amount is VND × 100. Only the IPN marks an order paid; the return URL is display only.
 """
 import hashlib
@@ -44,7 +44,7 @@ class Config:
 
 def sign(params: dict, secret: str) -> str:
     items = sorted((k, str(v)) for k, v in params.items()
-                   if k.startswith("vnp_") and k not in ("vnp_SecureHash", "vnp_SecureHashType") and v != "")
+                   if k.startswith("vnp_") and k not in ("vnp_SecureHash", "vnp_SecureHashType"))
     query = "&".join(f"{k}={urllib.parse.quote_plus(v)}" for k, v in items)
     return hmac.new(secret.encode(), query.encode(), hashlib.sha512).hexdigest()
 
@@ -90,6 +90,7 @@ def parse_ipn(config: Config, params: dict) -> Notification:
         currency="VND",
         succeeded=succeeded,
         raw=dict(params),
+        transaction_id=str(params.get("vnp_TransactionNo", "")),
     )
 
 
@@ -122,3 +123,24 @@ def _utc_to_local(value: datetime) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     return value.astimezone(LOCAL_TZ)
+
+
+def query_body(config: Config, request_id: str, reference: str, transaction_date: str, ip_address: str,
+               now: datetime, info: str) -> dict:
+    """Body of the status query (vnp_Command=querydr), checksum over the documented '|' order."""
+    body = {
+        "vnp_RequestId": request_id, "vnp_Version": "2.1.0", "vnp_Command": "querydr",
+        "vnp_TmnCode": config.tmn_code, "vnp_TxnRef": reference, "vnp_OrderInfo": info,
+        "vnp_TransactionDate": transaction_date, "vnp_CreateDate": _utc_to_local(now).strftime("%Y%m%d%H%M%S"),
+        "vnp_IpAddr": ip_address,
+    }
+    order = ("vnp_RequestId", "vnp_Version", "vnp_Command", "vnp_TmnCode", "vnp_TxnRef", "vnp_TransactionDate",
+             "vnp_CreateDate", "vnp_IpAddr", "vnp_OrderInfo")
+    data = "|".join(body[k] for k in order)
+    body["vnp_SecureHash"] = hmac.new(config.hash_secret.encode(), data.encode(), hashlib.sha512).hexdigest()
+    return body
+
+
+def local_stamp(value: datetime) -> str:
+    """yyyyMMddHHmmss in GMT+7, as VNPay dates are written."""
+    return _utc_to_local(value).strftime("%Y%m%d%H%M%S")

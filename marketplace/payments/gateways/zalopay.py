@@ -75,6 +75,7 @@ def parse_callback(config: Config, body: dict) -> Notification:
         currency="VND",
         succeeded=True,  # ZaloPay calls back only for successful payments
         raw=payload,
+        transaction_id=str(payload.get("zp_trans_id", "")),
     )
 
 
