@@ -8,10 +8,10 @@ import pytest
 
 from marketplace.core.audit import AuditEntry
 from marketplace.extensions import db
-from marketplace.orders import fulfilment
 from marketplace.payments import gateway_services, ledger, refunds
 from marketplace.payments import services as payments
 from marketplace.payments.models import LedgerEntry, Refund
+from tests import factories
 from tests.conftest import login
 from tests.factories import bearer
 from tests.gateway_notifications import deliver, gateways  # noqa: F401  (fixture)
@@ -35,9 +35,7 @@ def pay(client, order, provider):
 
 
 def ship_to_buyer(so):
-    owner = so.stall.owner
-    for action in ("confirm", "pack", "ship", "deliver"):
-        fulfilment.seller_action(owner, so.code, action)
+    factories.delivered(so)
 
 
 def owed_on_admin_page(client, admin) -> dict[int, int]:
