@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "marketplace.communes.views",
     "marketplace.stalls.views",
     "marketplace.catalog.views",
+    "marketplace.search.views",
     "marketplace.admin.views",
     "marketplace.api.v1",
 )

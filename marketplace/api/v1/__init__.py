@@ -12,6 +12,7 @@ csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF surface
 # Resource modules; each has OPENAPI_PATHS. Add a line here for a new resource.
 RESOURCES = (
     "marketplace.api.v1.auth",
+    "marketplace.api.v1.search",
 )
 
 for _name in RESOURCES:

@@ -1,0 +1,415 @@
+"""The Whoosh index on local disk.
+
+Layout of SEARCH_INDEX_DIR:
+  CURRENT        {"gen": "gen-...", "schema": N}: the generation readers open, swapped atomically
+  gen-*/         Whoosh indexes; a rebuild writes a new one aside and then swaps CURRENT
+  pending.ids    product ids waiting to be (re)indexed, appended by any process
+  write.lock     flock held by the one process writing at a time
+
+Several gunicorn workers write at once: each appends its ids to pending.ids, then takes the
+lock only if it is free within a moment. Whoever holds the lock drains pending.ids, reloads
+those products from the committed database *under the lock* (so the last writer writes the
+newest data) and, after releasing, looks again, so no id is stranded and no user waits.
+"""
+import fcntl
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+
+from whoosh import index as whoosh_index
+from whoosh import sorting
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.query import And, Every, FuzzyTerm, Or, Prefix, Term
+from whoosh.scoring import BM25F
+
+from .. import documents
+from ..analysis import SYNONYMS, accented_analyzer, folded_analyzer, transpositions
+from . import FACETS, Hits, Query, SearchBackend
+
+log = logging.getLogger(__name__)
+
+# Bump when the schema or analysis changes: an index of another version is rebuilt.
+SCHEMA_VERSION = 3
+LOCK_WAIT = 0.25  # seconds a writer waits for the lock before leaving its ids to the holder
+
+# (field, boost) for the folded text fields; name counts most.
+FOLDED_FIELDS = (("name_f", 6.0), ("category_f", 3.0), ("stall_f", 2.0), ("place_f", 2.5),
+                 ("description_f", 1.0), ("extra_f", 1.0))
+FUZZY_FIELDS = (("name_f", 3.0), ("category_f", 1.5), ("stall_f", 1.0), ("place_f", 1.5))
+SORTED_BY = {"price_asc": ("price", False), "price_desc": ("price", True), "newest": ("created", True)}
+
+
+def make_schema() -> Schema:
+    acc, fol = accented_analyzer(), folded_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        name=STORED(), stall=STORED(), fingerprint=STORED(),
+        name_a=TEXT(analyzer=acc), text_a=TEXT(analyzer=acc),
+        name_f=TEXT(analyzer=fol), category_f=TEXT(analyzer=fol), stall_f=TEXT(analyzer=fol),
+        place_f=TEXT(analyzer=fol), description_f=TEXT(analyzer=fol), extra_f=TEXT(analyzer=fol),
+        category_id=ID(sortable=True), province=ID(sortable=True), commune=ID(sortable=True),
+        price_band=ID(sortable=True), ocop=ID(sortable=True), traceable=ID(sortable=True),
+        price=NUMERIC(bits=64, sortable=True), created=NUMERIC(bits=64, sortable=True),
+        in_stock=NUMERIC(sortable=True), ocop_n=NUMERIC(sortable=True),
+    )
+
+
+def to_fields(doc: dict) -> dict:
+    return {
+        "id": doc["id"], "name": doc["name"], "stall": doc["stall"], "fingerprint": doc["fingerprint"],
+        "name_a": doc["name"],
+        "text_a": " ".join((doc["category"], doc["stall"], doc["place"], doc["description"])),
+        "name_f": doc["name"], "category_f": doc["category"], "stall_f": doc["stall"],
+        "place_f": doc["place"], "description_f": doc["description"], "extra_f": doc["extra"],
+        "category_id": doc["category_id"], "province": doc["province"], "commune": doc["commune"],
+        "price_band": doc["price_band"], "ocop": doc["ocop"], "traceable": doc["traceable"],
+        "price": doc["price"], "created": doc["created"], "in_stock": doc["in_stock"],
+        "ocop_n": int(doc["ocop"]),
+    }
+
+
+class _Ranking(BM25F):
+    """Relevance first; among equally relevant products, in stock before sold out, then more
+    OCOP stars. Scores are bucketed so that near-equal relevance counts as a tie."""
+
+    use_final = True
+
+    def final(self, searcher, docnum, score):
+        cols = getattr(searcher, "_choxa_cols", None)
+        if cols is None:
+            reader = searcher.reader()
+            cols = (reader.column_reader("in_stock"), reader.column_reader("ocop_n"))
+            searcher._choxa_cols = cols
+        return round(score, 1) + 0.01 * cols[0][docnum] + 0.001 * cols[1][docnum]
+
+
+class IndexUnavailable(Exception):
+    pass
+
+
+class WhooshBackend(SearchBackend):
+    name = "whoosh"
+
+    def __init__(self, directory: str):
+        self.dir = str(directory)
+        os.makedirs(self.dir, exist_ok=True)
+        self._local = threading.local()
+        self._rebuild_thread: threading.Thread | None = None
+
+    # ---- generations -------------------------------------------------------------------------
+
+    def _current(self) -> dict | None:
+        try:
+            with open(os.path.join(self.dir, "CURRENT")) as fh:
+                current = json.load(fh)
+        except (OSError, ValueError):
+            return None
+        if current.get("schema") != SCHEMA_VERSION:
+            return None
+        return current
+
+    def _open(self):
+        """The current generation's index, reopened when a rebuild swapped it."""
+        current = self._current()
+        if current is None:
+            raise IndexUnavailable("no index of the current schema")
+        cached = getattr(self._local, "ix", None)
+        if cached is not None and cached[0] == current["gen"]:
+            return cached[1]
+        try:
+            ix = whoosh_index.open_dir(os.path.join(self.dir, current["gen"]))
+        except Exception as exc:  # any corruption means "rebuild", never a 500
+            raise IndexUnavailable(str(exc)) from exc
+        self._close_searcher()
+        self._local.ix = (current["gen"], ix)
+        return ix
+
+    @contextmanager
+    def _searcher(self):
+        ix = self._open()
+        searcher = getattr(self._local, "searcher", None)
+        # Not searcher.refresh(): it reuses segment readers and misses new deletions, which
+        # shows an updated product twice.
+        if searcher is not None and not searcher.up_to_date():
+            searcher.close()
+            searcher = None
+        if searcher is None:
+            searcher = ix.searcher(weighting=_Ranking())
+        self._local.searcher = searcher
+        yield searcher
+
+    def _close_searcher(self):
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None
+
+    def usable(self) -> bool:
+        try:
+            with self._searcher() as s:
+                s.doc_count()
+            return True
+        except Exception:
+            return False
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def _text_query(self, words):
+        if not words:
+            return Every()
+        groups = []
+        for acc, fol in words:
+            alts = [Term("name_a", acc, boost=8.0), Term("text_a", acc, boost=1.0)]
+            alts += [Term(f, fol, boost=b) for f, b in FOLDED_FIELDS]
+            if fol in SYNONYMS:
+                alts += [Term(f, SYNONYMS[fol], boost=b * 0.5) for f, b in FOLDED_FIELDS]
+            if len(fol) >= 4:
+                alts += [FuzzyTerm(f, fol, boost=b, maxdist=1, prefixlength=1) for f, b in FUZZY_FIELDS]
+                alts += [Term(f, t, boost=b) for t in transpositions(fol) for f, b in FUZZY_FIELDS]
+            groups.append(Or(alts))
+        return And(groups)
+
+    @staticmethod
+    def _filter(filters):
+        terms = [Term(f if f != "category" else "category_id", v) for f, v in filters.items() if v]
+        return And(terms) if terms else None
+
+    def search(self, query: Query) -> Hits:
+        groupedby = {f: sorting.FieldFacet(f if f != "category" else "category_id", maptype=sorting.Count)
+                     for f in FACETS}
+        kwargs = {"filter": self._filter(query.filters), "groupedby": groupedby}
+        if query.sort in SORTED_BY:
+            field, reverse = SORTED_BY[query.sort]
+            kwargs.update(sortedby=field, reverse=reverse)
+        with self._searcher() as s:
+            page = s.search_page(self._text_query(query.words), query.page, pagelen=query.per_page, **kwargs)
+            results = page.results
+            facets = {f: {str(k): v for k, v in results.groups(f).items()} for f in FACETS}
+            ids = [int(hit["id"]) for hit in page] if query.page <= page.pagecount else []
+            return Hits(ids=ids, total=len(results), facets=facets)
+
+    def suggest(self, words, limit):
+        *head, last = words
+        groups = [Or([Term("name_f", f), Term("stall_f", f)]) for _a, f in head]
+        groups.append(Or([Prefix("name_f", last[1]), Prefix("stall_f", last[1])]))
+        with self._searcher() as s:
+            hits = s.search(And(groups), limit=limit * 4)
+            names, stalls = [], []
+            for hit in hits:
+                if hit["name"] not in names:
+                    names.append(hit["name"])
+                if hit["stall"] not in stalls and _matches(hit["stall"], words):
+                    stalls.append(hit["stall"])
+        out = [("product", n) for n in names[:limit]]
+        return out + [("stall", n) for n in stalls[: max(1, limit // 3)]]
+
+    def correct(self, words):
+        fixed, changed = [], False
+        with self._searcher() as s:
+            reader = s.reader()
+            for _acc, fol in words:
+                if any(reader.doc_frequency(f, fol) for f, _b in FOLDED_FIELDS):
+                    fixed.append(fol)
+                    continue
+                best = None
+                for field in ("name_f", "place_f", "category_f", "stall_f"):
+                    found = s.corrector(field).suggest(fol, limit=1, maxdist=2, prefix=1)
+                    if found:
+                        best = found[0]
+                        break
+                fixed.append(best or fol)
+                changed |= best is not None
+            if not changed:
+                return None
+            candidate = " ".join(fixed)
+            hits = s.search(self._text_query([(w, w) for w in fixed]), limit=1)
+            return candidate if len(hits) else None
+
+    # ---- writing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def _lock(self, wait: float):
+        fh = open(os.path.join(self.dir, "write.lock"), "a+")
+        deadline = time.monotonic() + wait
+        try:
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(0.01)
+            try:
+                yield True
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+        finally:
+            fh.close()
+
+    def _journal(self) -> str:
+        return os.path.join(self.dir, "pending.ids")
+
+    def _append(self, ids) -> None:
+        line = "".join(f"{i}\n" for i in sorted(ids))
+        fd = os.open(self._journal(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line.encode())  # one O_APPEND write: lines of processes never interleave
+        finally:
+            os.close(fd)
+
+    def _take_journal(self) -> set[int]:
+        """Under the lock: move the journal aside and read it; later appends start a new one."""
+        draining = self._journal() + ".draining"
+        ids = set()
+        if os.path.exists(draining):  # left by a writer that died mid-way
+            ids |= _read_ids(draining)
+        try:
+            os.replace(self._journal(), draining)
+        except FileNotFoundError:
+            pass
+        if os.path.exists(draining):
+            ids |= _read_ids(draining)
+        return ids
+
+    def _has_pending(self) -> bool:
+        try:
+            return os.path.getsize(self._journal()) > 0
+        except OSError:
+            return False
+
+    def apply(self, product_ids):
+        if not product_ids:
+            return
+        self._append(product_ids)
+        self.flush_pending(wait=LOCK_WAIT)
+
+    def flush_pending(self, wait: float = LOCK_WAIT) -> None:
+        """Apply the journal if the lock is free; the holder re-checks after releasing it."""
+        while True:
+            with self._lock(wait) as held:
+                if not held:
+                    return
+                ids = self._take_journal()
+                if ids:
+                    ix = self._open()
+                    self._write(ix, ids)
+                    os.remove(self._journal() + ".draining")
+            if not self._has_pending():
+                return
+            wait = 0
+
+    def _write(self, ix, ids) -> None:
+        from ...extensions import db
+        from sqlalchemy.orm import Session
+
+        with Session(db.engine) as session:
+            docs = documents.load(session, ids)
+        writer = ix.writer()
+        try:
+            for pid in ids:
+                if pid in docs:
+                    writer.update_document(**to_fields(docs[pid]))
+                else:
+                    writer.delete_by_term("id", str(pid))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def rebuild(self) -> int:
+        """Build a new generation aside from the database, swap CURRENT, then apply what
+        writers queued meanwhile. Readers see the old index until the swap."""
+        from ...extensions import db
+        from sqlalchemy.orm import Session
+
+        with self._lock(wait=600) as held:
+            if not held:
+                raise IndexUnavailable("another rebuild holds the lock")
+            self._take_journal()  # the full build below covers these
+            gen = f"gen-{int(time.time())}-{uuid.uuid4().hex[:6]}"
+            path = os.path.join(self.dir, gen)
+            os.makedirs(path)
+            ix = whoosh_index.create_in(path, make_schema())
+            writer = ix.writer(limitmb=128)
+            count = 0
+            with Session(db.engine) as session:
+                for doc in documents.iter_all(session):
+                    writer.add_document(**to_fields(doc))
+                    count += 1
+            writer.commit(optimize=True)
+            tmp = os.path.join(self.dir, f"CURRENT.{uuid.uuid4().hex[:6]}")
+            with open(tmp, "w") as fh:
+                json.dump({"gen": gen, "schema": SCHEMA_VERSION}, fh)
+            os.replace(tmp, os.path.join(self.dir, "CURRENT"))
+            draining = self._journal() + ".draining"
+            if os.path.exists(draining):
+                os.remove(draining)
+            self._cleanup(keep={gen})
+        self.flush_pending(wait=0)
+        return count
+
+    def _cleanup(self, keep: set[str]) -> None:
+        """Drop all but the newest older generation (a process may still be reading it)."""
+        gens = sorted((g for g in os.listdir(self.dir) if g.startswith("gen-") and g not in keep),
+                      key=lambda g: os.path.getmtime(os.path.join(self.dir, g)))
+        for g in gens[:-1]:
+            shutil.rmtree(os.path.join(self.dir, g), ignore_errors=True)
+
+    def rebuild_in_background(self, app) -> None:
+        """Start one rebuild thread for a missing or broken index (search meanwhile falls
+        back to the database)."""
+        if self._rebuild_thread is not None and self._rebuild_thread.is_alive():
+            return
+
+        def run():
+            with app.app_context():
+                try:
+                    self.rebuild()
+                except Exception:
+                    log.exception("search index rebuild failed")
+
+        self._rebuild_thread = threading.Thread(target=run, name="search-rebuild", daemon=True)
+        self._rebuild_thread.start()
+
+    def check(self):
+        from ...extensions import db
+        from sqlalchemy.orm import Session
+
+        with Session(db.engine) as session:
+            wanted = {int(d["id"]): d["fingerprint"] for d in documents.iter_all(session)}
+        with self._searcher() as s:
+            indexed = {int(f["id"]): f["fingerprint"] for f in s.all_stored_fields()}
+        missing = set(wanted) - set(indexed)
+        stale = {i for i, fp in indexed.items() if wanted.get(i) != fp}
+        return missing, stale
+
+    def doc_count(self) -> int:
+        with self._searcher() as s:
+            return s.doc_count()
+
+    def size_bytes(self) -> int:
+        current = self._current()
+        if current is None:
+            return 0
+        path = os.path.join(self.dir, current["gen"])
+        return sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path))
+
+
+def _read_ids(path: str) -> set[int]:
+    with open(path) as fh:
+        return {int(line) for line in fh if line.strip().isdigit()}
+
+
+def _matches(text: str, words) -> bool:
+    from ...core.text import fold
+
+    folded = fold(text).split()
+    *head, last = [f for _a, f in words]
+    return all(w in folded for w in head) and any(w.startswith(last) for w in folded)
