@@ -8,6 +8,7 @@ from ...catalog.services import visible_products
 from ...communes.models import Commune, Village
 from ...extensions import db
 from ...stalls.models import Stall
+from ..analysis import SYNONYMS, transpositions
 from ..documents import PRICE_BANDS
 from . import FACETS, Hits, Query, SearchBackend
 
@@ -60,13 +61,15 @@ class PostgresBackend(SearchBackend):
         base = (visible_products().with_only_columns(Product.id)
                 .join(Product.category).join(Stall.commune).outerjoin(Stall.village))
         for acc, fol in query.words:
-            match = _word(name_f, fol) | _word(other_f, fol)
+            alts = [fol] + ([SYNONYMS[fol]] if fol in SYNONYMS else []) + (transpositions(fol) if len(fol) >= 4 else [])
+            either = "(" + "|".join(alts) + ")"
+            match = _word(name_f, either) | _word(other_f, either)
             if len(fol) >= 4:
                 match = match | (func.word_similarity(fol, name_f) >= TYPO_SIMILARITY) \
                     | (func.word_similarity(fol, other_f) >= TYPO_SIMILARITY)
             base = base.where(match)
             score = score + 6 * func.word_similarity(fol, name_f) + 2 * func.word_similarity(fol, other_f) \
-                + case((_word(name_a, acc), 8.0), else_=0.0)
+                + case((_word(name_a, acc), 8.0), else_=0.0) + case((_word(name_f, either), 3.0), else_=0.0)
         f = query.filters
         columns = {"category": Product.category_id, "province": Commune.province_code, "commune": Commune.id,
                    "ocop": func.coalesce(Product.ocop_stars, 0)}
