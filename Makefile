@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install translations db demo bench clean messages
+.PHONY: run test install translations db demo bench bench-search clean messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,8 @@ clean:
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
 	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations
+
+# Search latency at scale (not a test): N products, Whoosh and, with BENCH_DATABASE_URL, PostgreSQL.
+N ?= 100000
+bench-search: install
+	N=$(N) $(BIN)/python bench/search_bench.py

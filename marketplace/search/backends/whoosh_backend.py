@@ -3,17 +3,18 @@
 Layout of SEARCH_INDEX_DIR:
   CURRENT        {"gen": "gen-...", "schema": N}: the generation readers open, swapped atomically
   gen-*/         Whoosh indexes; a rebuild writes a new one aside and then swaps CURRENT
-  pending.ids    product ids waiting to be (re)indexed, appended by any process
+  pending/*.ids  product ids waiting to be (re)indexed, one file per change, from any process
   write.lock     flock held by the one process writing at a time
 
-Several gunicorn workers write at once: each appends its ids to pending.ids, then takes the
-lock only if it is free within a moment. Whoever holds the lock drains pending.ids, reloads
+Several gunicorn workers write at once: each drops its ids into pending/, then takes the
+lock only if it is free within a moment. Whoever holds the lock drains pending/, reloads
 those products from the committed database *under the lock* (so the last writer writes the
 newest data) and, after releasing, looks again, so no id is stranded and no user waits.
 """
 import fcntl
 import json
 import logging
+import math
 import os
 import shutil
 import threading
@@ -24,7 +25,7 @@ from contextlib import contextmanager
 from whoosh import index as whoosh_index
 from whoosh import sorting
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, Every, FuzzyTerm, Or, Prefix, Term
+from whoosh.query import And, Every, Or, Prefix, Term
 from whoosh.scoring import BM25F
 
 from .. import documents
@@ -34,48 +35,53 @@ from . import FACETS, Hits, Query, SearchBackend
 log = logging.getLogger(__name__)
 
 # Bump when the schema or analysis changes: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 LOCK_WAIT = 0.25  # seconds a writer waits for the lock before leaving its ids to the holder
 
-# (field, boost) for the folded text fields; name counts most.
-FOLDED_FIELDS = (("name_f", 6.0), ("category_f", 3.0), ("stall_f", 2.0), ("place_f", 2.5),
-                 ("description_f", 1.0), ("extra_f", 1.0))
-FUZZY_FIELDS = (("name_f", 3.0), ("category_f", 1.5), ("stall_f", 1.0), ("place_f", 1.5))
+# (field, boost): name counts most, then category/stall/places/certifications, then description.
+FOLDED_FIELDS = (("name_f", 6.0), ("body_f", 2.0), ("description_f", 0.5))
+TYPO_FIELDS = (("name_f", 3.0), ("body_f", 1.0))
 SORTED_BY = {"price_asc": ("price", False), "price_desc": ("price", True), "newest": ("created", True)}
+BAND_KEYS = [key for key, _lo, _hi in documents.PRICE_BANDS]
+# Facets are small integers in fixed-width columns: cheap to count over many matches.
+FACET_FIELDS = {"category": "category_id", "province": "province", "commune": "commune",
+                "price_band": "price_band", "ocop": "ocop", "traceable": "traceable"}
 
 
 def make_schema() -> Schema:
     acc, fol = accented_analyzer(), folded_analyzer()
+    facet = lambda: NUMERIC(bits=32, sortable=True)  # noqa: E731
     return Schema(
         id=ID(stored=True, unique=True),
         name=STORED(), stall=STORED(), fingerprint=STORED(),
-        name_a=TEXT(analyzer=acc), text_a=TEXT(analyzer=acc),
-        name_f=TEXT(analyzer=fol), category_f=TEXT(analyzer=fol), stall_f=TEXT(analyzer=fol),
-        place_f=TEXT(analyzer=fol), description_f=TEXT(analyzer=fol), extra_f=TEXT(analyzer=fol),
-        category_id=ID(sortable=True), province=ID(sortable=True), commune=ID(sortable=True),
-        price_band=ID(sortable=True), ocop=ID(sortable=True), traceable=ID(sortable=True),
+        name_a=TEXT(analyzer=acc), name_f=TEXT(analyzer=fol), body_f=TEXT(analyzer=fol),
+        stall_f=TEXT(analyzer=fol), description_f=TEXT(analyzer=fol),
+        category_id=facet(), province=facet(), commune=facet(), price_band=facet(), ocop=facet(),
+        traceable=facet(), in_stock=facet(),
         price=NUMERIC(bits=64, sortable=True), created=NUMERIC(bits=64, sortable=True),
-        in_stock=NUMERIC(sortable=True), ocop_n=NUMERIC(sortable=True),
     )
 
 
 def to_fields(doc: dict) -> dict:
     return {
         "id": doc["id"], "name": doc["name"], "stall": doc["stall"], "fingerprint": doc["fingerprint"],
-        "name_a": doc["name"],
-        "text_a": " ".join((doc["category"], doc["stall"], doc["place"], doc["description"])),
-        "name_f": doc["name"], "category_f": doc["category"], "stall_f": doc["stall"],
-        "place_f": doc["place"], "description_f": doc["description"], "extra_f": doc["extra"],
-        "category_id": doc["category_id"], "province": doc["province"], "commune": doc["commune"],
-        "price_band": doc["price_band"], "ocop": doc["ocop"], "traceable": doc["traceable"],
-        "price": doc["price"], "created": doc["created"], "in_stock": doc["in_stock"],
-        "ocop_n": int(doc["ocop"]),
+        "name_a": doc["name"], "name_f": doc["name"],
+        "body_f": " ".join((doc["category"], doc["stall"], doc["place"], doc["extra"])),
+        "stall_f": doc["stall"], "description_f": doc["description"],
+        "category_id": int(doc["category_id"]), "province": int(doc["province"]), "commune": int(doc["commune"]),
+        "price_band": BAND_KEYS.index(doc["price_band"]), "ocop": int(doc["ocop"]),
+        "traceable": int(doc["traceable"]), "in_stock": doc["in_stock"],
+        "price": doc["price"], "created": doc["created"],
     }
+
+
+_BAND = math.log(1.05)
 
 
 class _Ranking(BM25F):
     """Relevance first; among equally relevant products, in stock before sold out, then more
-    OCOP stars. Scores are bucketed so that near-equal relevance counts as a tie."""
+    OCOP stars. Scores within about 5% of each other count as equally relevant (field lengths
+    make BM25 scores of equally good matches differ in the last digits)."""
 
     use_final = True
 
@@ -83,9 +89,10 @@ class _Ranking(BM25F):
         cols = getattr(searcher, "_choxa_cols", None)
         if cols is None:
             reader = searcher.reader()
-            cols = (reader.column_reader("in_stock"), reader.column_reader("ocop_n"))
+            cols = (reader.column_reader("in_stock"), reader.column_reader("ocop"))
             searcher._choxa_cols = cols
-        return round(score, 1) + 0.01 * cols[0][docnum] + 0.001 * cols[1][docnum]
+        band = math.floor(math.log(score) / _BAND) if score > 0 else -1000
+        return band + 0.1 * cols[0][docnum] + 0.01 * cols[1][docnum]
 
 
 class IndexUnavailable(Exception):
@@ -159,39 +166,53 @@ class WhooshBackend(SearchBackend):
 
     # ---- reading -----------------------------------------------------------------------------
 
-    def _text_query(self, words):
+    def _text_query(self, reader, words):
+        """Every word must match somewhere. A word the index does not know is taken as a typo:
+        its known neighbours within one edit (or one swap of letters) stand in for it."""
         if not words:
             return Every()
         groups = []
         for acc, fol in words:
-            alts = [Term("name_a", acc, boost=8.0), Term("text_a", acc, boost=1.0)]
-            alts += [Term(f, fol, boost=b) for f, b in FOLDED_FIELDS]
+            alts = [Term("name_a", acc, boost=8.0)] + [Term(f, fol, boost=b) for f, b in FOLDED_FIELDS]
             if fol in SYNONYMS:
                 alts += [Term(f, SYNONYMS[fol], boost=b * 0.5) for f, b in FOLDED_FIELDS]
-            if len(fol) >= 4:
-                alts += [FuzzyTerm(f, fol, boost=b, maxdist=1, prefixlength=1) for f, b in FUZZY_FIELDS]
-                alts += [Term(f, t, boost=b) for t in transpositions(fol) for f, b in FUZZY_FIELDS]
+            known = any(reader.doc_frequency(f, fol) for f, _b in FOLDED_FIELDS)
+            if len(fol) >= 4 and not known:
+                for field, boost in TYPO_FIELDS:
+                    near = set(reader.terms_within(field, fol, 1, prefix=1))
+                    near |= {t for t in transpositions(fol) if reader.doc_frequency(field, t)}
+                    alts += [Term(field, t, boost=boost) for t in sorted(near)]
             groups.append(Or(alts))
         return And(groups)
 
     @staticmethod
     def _filter(filters):
-        terms = [Term(f if f != "category" else "category_id", v) for f, v in filters.items() if v]
+        terms = []
+        for name, value in filters.items():
+            if name == "price_band":
+                value = BAND_KEYS.index(value) if value in BAND_KEYS else -1
+            terms.append(Term(FACET_FIELDS[name], int(value)))
         return And(terms) if terms else None
 
     def search(self, query: Query) -> Hits:
-        groupedby = {f: sorting.FieldFacet(f if f != "category" else "category_id", maptype=sorting.Count)
-                     for f in FACETS}
+        groupedby = {f: sorting.FieldFacet(FACET_FIELDS[f], maptype=sorting.Count) for f in FACETS}
         kwargs = {"filter": self._filter(query.filters), "groupedby": groupedby}
         if query.sort in SORTED_BY:
             field, reverse = SORTED_BY[query.sort]
             kwargs.update(sortedby=field, reverse=reverse)
         with self._searcher() as s:
-            page = s.search_page(self._text_query(query.words), query.page, pagelen=query.per_page, **kwargs)
+            q = self._text_query(s.reader(), query.words)
+            page = s.search_page(q, query.page, pagelen=query.per_page, **kwargs)
             results = page.results
-            facets = {f: {str(k): v for k, v in results.groups(f).items()} for f in FACETS}
+            facets = {f: {self._facet_key(f, k): v for k, v in results.groups(f).items()} for f in FACETS}
             ids = [int(hit["id"]) for hit in page] if query.page <= page.pagecount else []
             return Hits(ids=ids, total=len(results), facets=facets)
+
+    @staticmethod
+    def _facet_key(name, key) -> str:
+        if name == "price_band":
+            return BAND_KEYS[int(key)] if 0 <= int(key) < len(BAND_KEYS) else ""
+        return str(int(key))
 
     def suggest(self, words, limit):
         *head, last = words
@@ -213,11 +234,11 @@ class WhooshBackend(SearchBackend):
         with self._searcher() as s:
             reader = s.reader()
             for _acc, fol in words:
-                if any(reader.doc_frequency(f, fol) for f, _b in FOLDED_FIELDS):
+                if any(reader.doc_frequency(f, fol) for f, _b in FOLDED_FIELDS) or fol in SYNONYMS:
                     fixed.append(fol)
                     continue
                 best = None
-                for field in ("name_f", "place_f", "category_f", "stall_f"):
+                for field in ("name_f", "body_f"):
                     found = s.corrector(field).suggest(fol, limit=1, maxdist=2, prefix=1)
                     if found:
                         best = found[0]
@@ -227,7 +248,7 @@ class WhooshBackend(SearchBackend):
             if not changed:
                 return None
             candidate = " ".join(fixed)
-            hits = s.search(self._text_query([(w, w) for w in fixed]), limit=1)
+            hits = s.search(self._text_query(reader, [(w, w) for w in fixed]), limit=1)
             return candidate if len(hits) else None
 
     # ---- writing -----------------------------------------------------------------------------
@@ -253,36 +274,32 @@ class WhooshBackend(SearchBackend):
         finally:
             fh.close()
 
-    def _journal(self) -> str:
-        return os.path.join(self.dir, "pending.ids")
+    def _pending_dir(self) -> str:
+        path = os.path.join(self.dir, "pending")
+        os.makedirs(path, exist_ok=True)
+        return path
 
     def _append(self, ids) -> None:
-        line = "".join(f"{i}\n" for i in sorted(ids))
-        fd = os.open(self._journal(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line.encode())  # one O_APPEND write: lines of processes never interleave
-        finally:
-            os.close(fd)
+        """One small file per change, renamed into place: a reader never sees half of one,
+        and draining deletes exactly the files it read (appending to one shared file would
+        race with draining it)."""
+        folder = self._pending_dir()
+        name = f"{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        tmp = os.path.join(folder, f".{name}.tmp")
+        with open(tmp, "w") as fh:
+            fh.write("".join(f"{i}\n" for i in sorted(ids)))
+        os.replace(tmp, os.path.join(folder, f"{name}.ids"))
 
-    def _take_journal(self) -> set[int]:
-        """Under the lock: move the journal aside and read it; later appends start a new one."""
-        draining = self._journal() + ".draining"
-        ids = set()
-        if os.path.exists(draining):  # left by a writer that died mid-way
-            ids |= _read_ids(draining)
-        try:
-            os.replace(self._journal(), draining)
-        except FileNotFoundError:
-            pass
-        if os.path.exists(draining):
-            ids |= _read_ids(draining)
-        return ids
+    def _pending_files(self) -> list[str]:
+        folder = self._pending_dir()
+        return [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.endswith(".ids")]
 
     def _has_pending(self) -> bool:
-        try:
-            return os.path.getsize(self._journal()) > 0
-        except OSError:
-            return False
+        return bool(self._pending_files())
+
+    def _clear_pending(self) -> None:
+        for path in self._pending_files():
+            _remove(path)
 
     def apply(self, product_ids):
         if not product_ids:
@@ -291,16 +308,17 @@ class WhooshBackend(SearchBackend):
         self.flush_pending(wait=LOCK_WAIT)
 
     def flush_pending(self, wait: float = LOCK_WAIT) -> None:
-        """Apply the journal if the lock is free; the holder re-checks after releasing it."""
+        """Apply the pending changes if the lock is free; the holder re-checks after releasing."""
         while True:
             with self._lock(wait) as held:
                 if not held:
                     return
-                ids = self._take_journal()
-                if ids:
-                    ix = self._open()
-                    self._write(ix, ids)
-                    os.remove(self._journal() + ".draining")
+                files = self._pending_files()
+                if files:
+                    ids = set().union(*(_read_ids(f) for f in files))
+                    self._write(self._open(), ids)
+                    for f in files:
+                        _remove(f)
             if not self._has_pending():
                 return
             wait = 0
@@ -332,7 +350,7 @@ class WhooshBackend(SearchBackend):
         with self._lock(wait=600) as held:
             if not held:
                 raise IndexUnavailable("another rebuild holds the lock")
-            self._take_journal()  # the full build below covers these
+            covered = self._pending_files()  # the full build below covers these
             gen = f"gen-{int(time.time())}-{uuid.uuid4().hex[:6]}"
             path = os.path.join(self.dir, gen)
             os.makedirs(path)
@@ -348,9 +366,8 @@ class WhooshBackend(SearchBackend):
             with open(tmp, "w") as fh:
                 json.dump({"gen": gen, "schema": SCHEMA_VERSION}, fh)
             os.replace(tmp, os.path.join(self.dir, "CURRENT"))
-            draining = self._journal() + ".draining"
-            if os.path.exists(draining):
-                os.remove(draining)
+            for path in covered:
+                _remove(path)
             self._cleanup(keep={gen})
         self.flush_pending(wait=0)
         return count
@@ -403,8 +420,18 @@ class WhooshBackend(SearchBackend):
 
 
 def _read_ids(path: str) -> set[int]:
-    with open(path) as fh:
-        return {int(line) for line in fh if line.strip().isdigit()}
+    try:
+        with open(path) as fh:
+            return {int(line) for line in fh if line.strip().isdigit()}
+    except FileNotFoundError:
+        return set()
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
 
 
 def _matches(text: str, words) -> bool:
