@@ -112,8 +112,8 @@ def search(text: str | None, filters: dict | None = None, sort: str = "relevance
 def suggest(prefix: str | None, limit: int = 8) -> list[dict]:
     """Product and stall names completing what is being typed ("vai th" -> "Vải thiều ...")."""
     words = query_tokens(prefix)
-    if not words:
-        return []
+    if not words or (len(words) == 1 and len(words[0][1]) < 2):
+        return []  # one letter would expand to most of the lexicon
     found = _safe(lambda: backend().suggest(words, limit)) or []
     return [{"kind": kind, "text": name} for kind, name in found]
 
