@@ -142,6 +142,8 @@ def measure(label: str, qs, prefixes) -> None:
         services.suggest(prefix)
         suggest.append((time.perf_counter() - started) * 1000)
     print(f"  {label} search (1,000 mixed, with facets and product rows): {percentiles(full)}")
+    for k, kind in enumerate(("folded", "accented", "one typo", "folded + province filter")):
+        print(f"    {kind:<24} {percentiles(full[k::4])}")
     print(f"  {label} suggest ({len(prefixes)} prefixes):                    {percentiles(suggest)}")
 
 

@@ -196,3 +196,16 @@ def test_cli_check_reports_missing_and_reindex_fixes_it(app, search_backend, mak
     assert out.exit_code == 0 and "Indexed 3 products" in out.output
     out = runner.invoke(args=["search", "check"])
     assert out.exit_code == 0 and "missing: 0  stale: 0" in out.output
+
+
+def test_bulk_updates_reach_the_index_when_noted(search_backend, make):
+    from sqlalchemy import update
+
+    from marketplace.catalog.models import Product
+    from marketplace.search import index
+
+    p = make.product(name="Vải thiều Phúc Hòa")
+    db.session.execute(update(Product).where(Product.id == p.id).values(hidden=True))
+    index.note_products(db.session, [p.id])
+    db.session.commit()
+    assert found("vai thieu") == set()

@@ -35,9 +35,19 @@ def _changed(obj, attrs) -> bool:
     return any(state.attrs[a].history.has_changes() for a in attrs)
 
 
+def _pending(session) -> dict:
+    return session.info.setdefault(KEY, {"products": set(), "stalls": set(), "communes": set(),
+                                         "villages": set(), "categories": set()})
+
+
+def note_products(session, product_ids) -> None:
+    """For changes the ORM does not see (a bulk or conditional UPDATE, e.g. reserving stock at
+    checkout): reindex these products once the session's transaction commits."""
+    _pending(session)["products"].update(product_ids)
+
+
 def _after_flush(session, _flush_context):
-    pending = session.info.setdefault(KEY, {"products": set(), "stalls": set(), "communes": set(),
-                                            "villages": set(), "categories": set()})
+    pending = _pending(session)
     for obj in (*session.new, *session.dirty, *session.deleted):
         kind = type(obj)
         if kind is Product:

@@ -19,6 +19,7 @@ SETUP = (
     "AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, translate(coalesce(value, ''), 'đĐ', 'dD'))) $$",
 )
 TYPO_SIMILARITY = 0.45
+FACET_COLUMNS = ("category", "province", "commune", "price_band", "ocop")
 
 
 def ensure_setup(connection) -> None:
@@ -54,55 +55,60 @@ class PostgresBackend(SearchBackend):
                     else_=literal(PRICE_BANDS[-1][0]))
         return name_f, other_f, band
 
-    def _base(self, query: Query):
+    def _matches(self, query: Query):
+        """One scan: every visible product that matches, with its score and facet values.
+        Folding is computed once per row in a materialized CTE, not once per use."""
         name_f, other_f, band = self._columns()
-        name_a = func.lower(Product.name)
+        rows = (visible_products().with_only_columns(
+            Product.id.label("id"), Product.price.label("price"), Product.created_at.label("created"),
+            func.coalesce(Product.ocop_stars, 0).label("ocop"),
+            case((Product.stock_milli >= Product.min_milli, 1), else_=0).label("in_stock"),
+            Product.category_id.label("category"), Commune.province_code.label("province"),
+            Commune.id.label("commune"), band.label("price_band"),
+            func.lower(Product.name).label("name_a"), name_f.label("name_f"), other_f.label("other_f"))
+            .join(Product.category).join(Stall.commune).outerjoin(Stall.village))
+        f = query.filters
+        for key, column in {"category": Product.category_id, "province": Commune.province_code,
+                            "commune": Commune.id, "ocop": func.coalesce(Product.ocop_stars, 0)}.items():
+            if f.get(key):
+                rows = rows.where(cast(column, Integer) == int(f[key]))
+        if f.get("price_band"):
+            rows = rows.where(band == f["price_band"])
+        if f.get("traceable") == "1":
+            rows = rows.where(literal(False))  # no product has batches through this backend yet
+        docs = rows.cte("docs").prefix_with("MATERIALIZED")
         score = literal(0.0)
-        base = (visible_products().with_only_columns(Product.id)
-                .join(Product.category).join(Stall.commune).outerjoin(Stall.village))
+        where = []
         for acc, fol in query.words:
             alts = [fol] + ([SYNONYMS[fol]] if fol in SYNONYMS else []) + (transpositions(fol) if len(fol) >= 4 else [])
             either = "(" + "|".join(alts) + ")"
-            match = _word(name_f, either) | _word(other_f, either)
+            match = _word(docs.c.name_f, either) | _word(docs.c.other_f, either)
             if len(fol) >= 4:
-                match = match | (func.word_similarity(fol, name_f) >= TYPO_SIMILARITY) \
-                    | (func.word_similarity(fol, other_f) >= TYPO_SIMILARITY)
-            base = base.where(match)
-            score = score + 6 * func.word_similarity(fol, name_f) + 2 * func.word_similarity(fol, other_f) \
-                + case((_word(name_a, acc), 8.0), else_=0.0) + case((_word(name_f, either), 3.0), else_=0.0)
-        f = query.filters
-        columns = {"category": Product.category_id, "province": Commune.province_code, "commune": Commune.id,
-                   "ocop": func.coalesce(Product.ocop_stars, 0)}
-        for key, column in columns.items():
-            if f.get(key):
-                base = base.where(cast(column, Integer) == int(f[key]))
-        if f.get("price_band"):
-            base = base.where(band == f["price_band"])
-        if f.get("traceable") == "1":
-            base = base.where(literal(False))  # no product has batches through this backend yet
-        facet_cols = {"category": Product.category_id, "province": Commune.province_code,
-                      "commune": Commune.id, "price_band": band, "ocop": func.coalesce(Product.ocop_stars, 0)}
-        return base, score, facet_cols
+                match = match | (func.word_similarity(fol, docs.c.name_f) >= TYPO_SIMILARITY) \
+                    | (func.word_similarity(fol, docs.c.other_f) >= TYPO_SIMILARITY)
+            where.append(match)
+            score = score + 6 * func.word_similarity(fol, docs.c.name_f) \
+                + 2 * func.word_similarity(fol, docs.c.other_f) \
+                + case((_word(docs.c.name_a, acc), 8.0), else_=0.0) + case((_word(docs.c.name_f, either), 3.0), else_=0.0)
+        cols = [docs.c[k] for k in ("id", "price", "created", "ocop", "in_stock", *FACET_COLUMNS)]
+        return db.session.execute(select(*cols, score.label("score")).where(*where)).all()
 
     def search(self, query: Query) -> Hits:
         self._setup()
-        base, score, facet_cols = self._base(query)
-        in_stock = case((Product.stock_milli >= Product.min_milli, 1), else_=0)
-        order = {
-            "price_asc": (Product.price.asc(), Product.id.desc()),
-            "price_desc": (Product.price.desc(), Product.id.desc()),
-            "newest": (Product.created_at.desc(), Product.id.desc()),
-        }.get(query.sort, (func.round(cast(score, db.Numeric), 1).desc(), in_stock.desc(),
-                           func.coalesce(Product.ocop_stars, 0).desc(), Product.id.desc()))
-        page = base.order_by(*order).limit(query.per_page).offset((query.page - 1) * query.per_page)
-        ids = list(db.session.scalars(page))
-        facets = {}
-        for name, column in facet_cols.items():
-            rows = db.session.execute(base.with_only_columns(column, func.count()).group_by(column))
-            facets[name] = {str(v): n for v, n in rows}
-        facets["traceable"] = {}
-        total = sum(facets["category"].values())
-        return Hits(ids=ids, total=total, facets={k: facets.get(k, {}) for k in FACETS})
+        rows = self._matches(query)
+        key = {
+            "price_asc": lambda r: (r.price, -r.id),
+            "price_desc": lambda r: (-r.price, -r.id),
+            "newest": lambda r: (-r.created.timestamp(), -r.id),
+        }.get(query.sort, lambda r: (-round(float(r.score), 1), -r.in_stock, -r.ocop, -r.id))
+        rows.sort(key=key)
+        start = (query.page - 1) * query.per_page
+        facets = {name: {} for name in FACETS}
+        for row in rows:
+            for name in FACET_COLUMNS:
+                value = str(getattr(row, name))
+                facets[name][value] = facets[name].get(value, 0) + 1
+        return Hits(ids=[r.id for r in rows[start:start + query.per_page]], total=len(rows), facets=facets)
 
     def suggest(self, words, limit):
         self._setup()

@@ -332,7 +332,10 @@ class WhooshBackend(SearchBackend):
         self.flush_pending(wait=LOCK_WAIT)
 
     def flush_pending(self, wait: float = LOCK_WAIT) -> None:
-        """Apply the pending changes if the lock is free; the holder re-checks after releasing."""
+        """Apply the pending changes if the lock is free; the holder re-checks after releasing.
+        Without an index yet, changes wait: the first build covers them."""
+        if self._current() is None:
+            return
         while True:
             with self._lock(wait) as held:
                 if not held:
