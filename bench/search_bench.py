@@ -2,8 +2,8 @@
 
 Generates N products with realistic Vietnamese names into a scratch SQLite database, builds
 the Whoosh index, and prints build time, index size and latency percentiles of 1,000 mixed
-queries (folded, accented, one typo, facet-filtered) and of suggestions. With
-BENCH_DATABASE_URL set (a PostgreSQL database it may wipe) the PostgreSQL backend is measured
+queries (folded, accented, one typo, facet-filtered; BENCH_QUERIES to change the count) and of
+suggestions. With BENCH_DATABASE_URL set (a PostgreSQL database it may wipe) the PostgreSQL backend is measured
 on the same catalogue too."""
 import os
 import random
@@ -141,7 +141,7 @@ def measure(label: str, qs, prefixes) -> None:
         started = time.perf_counter()
         services.suggest(prefix)
         suggest.append((time.perf_counter() - started) * 1000)
-    print(f"  {label} search (1,000 mixed, with facets and product rows): {percentiles(full)}")
+    print(f"  {label} search ({len(qs)} mixed, with facets and product rows): {percentiles(full)}")
     for k, kind in enumerate(("folded", "accented", "one typo", "folded + province filter")):
         print(f"    {kind:<24} {percentiles(full[k::4])}")
     print(f"  {label} suggest ({len(prefixes)} prefixes):                    {percentiles(suggest)}")
@@ -171,9 +171,10 @@ def run(database_url: str, index_dir: str, n: int, backend: str) -> None:
             started = time.perf_counter()
             engine.rebuild()
             print(f"  index build: {time.perf_counter() - started:.1f}s, size {engine.size_bytes() / 1e6:.1f} MB")
-        qs = queries(names)
+        count = int(os.environ.get("BENCH_QUERIES", "1000"))
+        qs = queries(names, count)
         rnd = random.Random(3)
-        prefixes = [fold(rnd.choice(names))[: rnd.randint(3, 9)] for _ in range(1000)]
+        prefixes = [fold(rnd.choice(names))[: rnd.randint(3, 9)] for _ in range(count)]
         services.search("warm up")
         measure(backend, qs, prefixes)
         db.session.remove()
@@ -185,7 +186,8 @@ def run(database_url: str, index_dir: str, n: int, backend: str) -> None:
 def main() -> None:
     n = int(os.environ.get("N", "100000"))
     with tempfile.TemporaryDirectory(prefix="choxa-bench-") as tmp:
-        run(f"sqlite:///{tmp}/bench.db", os.path.join(tmp, "index"), n, "whoosh")
+        if os.environ.get("BENCH_BACKENDS", "whoosh,postgres").startswith("whoosh"):
+            run(f"sqlite:///{tmp}/bench.db", os.path.join(tmp, "index"), n, "whoosh")
         url = os.environ.get("BENCH_DATABASE_URL")
         if url:
             run(url, os.path.join(tmp, "index-pg"), n, "postgres")

@@ -120,7 +120,7 @@ def test_several_processes_writing_at_once_lose_nothing(app, tmp_path, make):
     for proc in procs:
         proc.join(120)
     assert [proc.exitcode for proc in procs] == [0, 0, 0, 0]
-    assert not backend._has_pending()  # every change was applied by whoever held the lock
+    assert not backend.queue.has_pending()  # every change was applied by whoever held the lock
     assert backend.doc_count() == 80
     assert backend.check() == (set(), set())
 
@@ -129,7 +129,7 @@ def test_a_writer_that_finds_the_lock_taken_leaves_its_ids_for_the_holder(search
     if not isinstance(search_backend, WhooshBackend):
         pytest.skip("only the Whoosh backend has an index to lock")
     p = make.product(name="Vải thiều Phúc Hòa")
-    with search_backend._lock(1) as held:
+    with search_backend.queue.lock(1) as held:
         assert held
         p.name = "Vải thiều sớm"
         db.session.commit()  # must not wait or raise while another process writes

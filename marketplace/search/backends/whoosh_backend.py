@@ -11,7 +11,6 @@ lock only if it is free within a moment. Whoever holds the lock drains pending/,
 those products from the committed database *under the lock* (so the last writer writes the
 newest data) and, after releasing, looks again, so no id is stranded and no user waits.
 """
-import fcntl
 import json
 import logging
 import math
@@ -31,6 +30,7 @@ from whoosh.scoring import BM25F
 from .. import documents
 from ..analysis import SYNONYMS, accented_analyzer, folded_analyzer, folded_words, transpositions
 from . import FACETS, Hits, Query, SearchBackend
+from .whoosh_queue import WriteQueue
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,7 @@ class WhooshBackend(SearchBackend):
     def __init__(self, directory: str):
         self.dir = str(directory)
         os.makedirs(self.dir, exist_ok=True)
+        self.queue = WriteQueue(self.dir)
         self._local = threading.local()
         self._rebuild_thread: threading.Thread | None = None
 
@@ -277,58 +278,10 @@ class WhooshBackend(SearchBackend):
 
     # ---- writing -----------------------------------------------------------------------------
 
-    @contextmanager
-    def _lock(self, wait: float):
-        fh = open(os.path.join(self.dir, "write.lock"), "a+")
-        deadline = time.monotonic() + wait
-        try:
-            while True:
-                try:
-                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        yield False
-                        return
-                    time.sleep(0.01)
-            try:
-                yield True
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
-        finally:
-            fh.close()
-
-    def _pending_dir(self) -> str:
-        path = os.path.join(self.dir, "pending")
-        os.makedirs(path, exist_ok=True)
-        return path
-
-    def _append(self, ids) -> None:
-        """One small file per change, renamed into place: a reader never sees half of one,
-        and draining deletes exactly the files it read (appending to one shared file would
-        race with draining it)."""
-        folder = self._pending_dir()
-        name = f"{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        tmp = os.path.join(folder, f".{name}.tmp")
-        with open(tmp, "w") as fh:
-            fh.write("".join(f"{i}\n" for i in sorted(ids)))
-        os.replace(tmp, os.path.join(folder, f"{name}.ids"))
-
-    def _pending_files(self) -> list[str]:
-        folder = self._pending_dir()
-        return [os.path.join(folder, f) for f in sorted(os.listdir(folder)) if f.endswith(".ids")]
-
-    def _has_pending(self) -> bool:
-        return bool(self._pending_files())
-
-    def _clear_pending(self) -> None:
-        for path in self._pending_files():
-            _remove(path)
-
     def apply(self, product_ids):
         if not product_ids:
             return
-        self._append(product_ids)
+        self.queue.append(product_ids)
         self.flush_pending(wait=LOCK_WAIT)
 
     def flush_pending(self, wait: float = LOCK_WAIT) -> None:
@@ -337,16 +290,14 @@ class WhooshBackend(SearchBackend):
         if self._current() is None:
             return
         while True:
-            with self._lock(wait) as held:
+            with self.queue.lock(wait) as held:
                 if not held:
                     return
-                files = self._pending_files()
+                files = self.queue.files()
                 if files:
-                    ids = set().union(*(_read_ids(f) for f in files))
-                    self._write(self._open(), ids)
-                    for f in files:
-                        _remove(f)
-            if not self._has_pending():
+                    self._write(self._open(), self.queue.read(files))
+                    self.queue.remove(files)
+            if not self.queue.has_pending():
                 return
             wait = 0
 
@@ -374,10 +325,10 @@ class WhooshBackend(SearchBackend):
         from ...extensions import db
         from sqlalchemy.orm import Session
 
-        with self._lock(wait=600) as held:
+        with self.queue.lock(wait=600) as held:
             if not held:
                 raise IndexUnavailable("another rebuild holds the lock")
-            covered = self._pending_files()  # the full build below covers these
+            covered = self.queue.files()  # the full build below covers these
             gen = f"gen-{int(time.time())}-{uuid.uuid4().hex[:6]}"
             path = os.path.join(self.dir, gen)
             os.makedirs(path)
@@ -393,8 +344,7 @@ class WhooshBackend(SearchBackend):
             with open(tmp, "w") as fh:
                 json.dump({"gen": gen, "schema": SCHEMA_VERSION}, fh)
             os.replace(tmp, os.path.join(self.dir, "CURRENT"))
-            for path in covered:
-                _remove(path)
+            self.queue.remove(covered)
             self._cleanup(keep={gen})
         self.flush_pending(wait=0)
         return count
@@ -444,21 +394,6 @@ class WhooshBackend(SearchBackend):
             return 0
         path = os.path.join(self.dir, current["gen"])
         return sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path))
-
-
-def _read_ids(path: str) -> set[int]:
-    try:
-        with open(path) as fh:
-            return {int(line) for line in fh if line.strip().isdigit()}
-    except FileNotFoundError:
-        return set()
-
-
-def _remove(path: str) -> None:
-    try:
-        os.remove(path)
-    except FileNotFoundError:
-        pass
 
 
 def _matches(text: str, typed: str) -> bool:
