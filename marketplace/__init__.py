@@ -29,6 +29,7 @@ MODEL_MODULES = (
     "marketplace.communes.models",
     "marketplace.stalls.models",
     "marketplace.catalog.models",
+    "marketplace.search.models",
 )
 
 

@@ -103,6 +103,7 @@ def search_backend(request, app, tmp_path):
         from marketplace.search.backends.postgres_backend import PostgresBackend
 
         backend = PostgresBackend()
+        backend.rebuild()
     else:
         backend = WhooshBackend(tmp_path / "search-index")
         backend.rebuild()

@@ -60,7 +60,8 @@ def test_weird_input_never_500(client, search_backend, make, q):
 
 def test_weird_paging_and_filters_never_500(client, search_backend):
     for qs in ("page=abc", "page=99999999999999999999", "category=1&category=2", "price_band=../../etc",
-               "ocop=%F0%9F%8D%89", "province=-1"):
+               "ocop=%F0%9F%8D%89", "province=-1", "province=99999999999999999999",
+               "commune=1e9", "price_band=0-50000&ocop=3&traceable=1&category=0"):
         assert client.get(f"/tim-kiem?q=vai&{qs}").status_code == 200
         assert client.get(f"/api/v1/search?q=vai&{qs}").status_code == 200
 

@@ -77,4 +77,5 @@ def transpositions(word: str) -> list[str]:
 
 
 def folded_words(text: str | None) -> list[str]:
-    return [f for _a, f in query_tokens(text)]
+    """All words of a stored text, folded (no limits: this is what gets indexed)."""
+    return [w.replace("_", "") for w in _WORD.findall(fold(unicodedata.normalize("NFC", text or "")))]

@@ -34,7 +34,8 @@ FACET_LABELS = {
 }
 SORT_LABELS = {"relevance": _l("Phù hợp nhất"), "price_asc": _l("Giá thấp đến cao"),
                "price_desc": _l("Giá cao đến thấp"), "newest": _l("Mới nhất")}
-_FILTER_VALUE = re.compile(r"^[0-9-]{1,20}$")
+# An id, a star count or a price band key ("50000-100000"); small enough for any integer column.
+_FILTER_VALUE = re.compile(r"^(\d{1,9}|\d{1,7}-\d{0,7})$")
 
 
 @dataclass
