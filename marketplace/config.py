@@ -26,7 +26,7 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 32 * 1024 * 1024))
     MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
     PER_PAGE = 24
-    # Search: "whoosh" (index on local disk) or "postgres" (unaccent + pg_trgm on the live tables).
+    # Search: "whoosh" (index on local disk) or "postgres" (pg_trgm over a folded copy in the database).
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search-index"))
 

@@ -105,10 +105,6 @@ def iter_all(session: Session, batch: int = 1000) -> Iterator[dict]:
         session.expunge_all()
 
 
-def visible_ids(session: Session) -> set[int]:
-    return set(session.scalars(visible_products().with_only_columns(Product.id)))
-
-
 def product_ids_for(session: Session, stall_ids=(), commune_ids=(), village_ids=(), category_ids=()) -> set[int]:
     """Products whose documents mention a changed stall, commune, village or category."""
     ids: set[int] = set()

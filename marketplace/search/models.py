@@ -1,5 +1,5 @@
-"""The PostgreSQL backend's copy of every visible product, folded once when written (folding
-at query time, with unaccent, costs a full scan per search)."""
+"""The PostgreSQL backend's copy of every visible product, folded once when written: folding
+at query time (unaccent over joined tables) costs a full scan per search."""
 from sqlalchemy import DDL, BigInteger, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 

@@ -1,7 +1,9 @@
 """The backend interface: what the search services need from an index, whatever holds it.
 
-`whoosh` (default) keeps an index on local disk; `postgres` queries the live tables with
-unaccent + pg_trgm, for deployments where several machines share one database."""
+`whoosh` (default) keeps an index on local disk; `postgres` keeps a folded copy of each visible
+product in the database (search_documents, pg_trgm indexes), for deployments where several
+machines share one database. Both fold with core.text.fold, so they agree on what matches
+(PostgreSQL's unaccent would be a second, slightly different folding)."""
 from dataclasses import dataclass, field
 
 FACETS = ("category", "province", "commune", "price_band", "ocop", "traceable")

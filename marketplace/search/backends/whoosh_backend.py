@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from whoosh import index as whoosh_index
 from whoosh import sorting
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, Every, Or, Prefix, Term
+from whoosh.query import And, Every, Or, Term
 from whoosh.scoring import BM25F
 
 from .. import documents
