@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-run translations db demo bench bench-trace bench-labels clean messages
+.PHONY: run test install install-run translations db demo bench bench-trace bench-labels bench-search clean messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,7 @@ bench-trace: install
 # Seconds to print 100 shipping labels in one PDF, per format (a measurement, not a test).
 bench-labels: install
 	$(BIN)/python bench/labels_bench.py
+# Search latency at scale (not a test): N products, Whoosh and, with BENCH_DATABASE_URL, PostgreSQL.
+N ?= 100000
+bench-search: install
+	N=$(N) $(BIN)/python bench/search_bench.py

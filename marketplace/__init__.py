@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "marketplace.catalog.views",
     "marketplace.catalog.manage",
     "marketplace.trace.views",
+    "marketplace.search.views",
     "marketplace.admin.views",
     "marketplace.orders.views",
     "marketplace.payments.views",
@@ -50,6 +51,7 @@ MODEL_MODULES = (
     "marketplace.payments.stripe_gateway",
     "marketplace.payments.ledger",
     "marketplace.payments.refunds",
+    "marketplace.search.models",
 )
 
 

@@ -1,4 +1,4 @@
-"""Flask commands: `flask create-admin`, `flask assign-officer`, `flask seed-demo`."""
+"""Flask commands: `flask create-admin`, `flask assign-officer`, `flask seed-demo`, `flask search ...`."""
 import click
 from flask import Flask
 from sqlalchemy import select
@@ -44,5 +44,7 @@ def register_cli(app: Flask) -> None:
         click.echo(f"{user.phone} is now an officer of {commune.name}")
 
     from .demo import register_demo_cli
+    from .search.cli import register_search_cli
 
     register_demo_cli(app)
+    register_search_cli(app)

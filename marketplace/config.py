@@ -39,6 +39,9 @@ class Config:
     OPERATOR_ADDRESS = os.environ.get("OPERATOR_ADDRESS", "Địa chỉ đơn vị vận hành (chưa cấu hình)")
     OPERATOR_EMAIL = os.environ.get("OPERATOR_EMAIL", "lienhe@example.vn")
     OPERATOR_PHONE = os.environ.get("OPERATOR_PHONE", "0000 000 000")
+    # Search: "whoosh" (index on local disk) or "postgres" (pg_trgm over a folded copy in the database).
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search-index"))
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

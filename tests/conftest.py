@@ -39,6 +39,7 @@ def app(_workdir):
         # A file, not :memory:, so threads and processes in concurrency tests share it.
         SQLALCHEMY_DATABASE_URI = TEST_DATABASE_URL or f"sqlite:///{_workdir}/test.db"
         MEDIA_DIR = os.path.join(_workdir, "media")
+        SEARCH_INDEX_DIR = os.path.join(_workdir, "search-index")
         INSTANCE_PATH = _workdir
 
     os.environ.setdefault("INSTANCE_DIR", _workdir)

@@ -25,6 +25,7 @@ RESOURCES = (
     "marketplace.api.v1.shipments",
     "marketplace.api.v1.gateways",
     "marketplace.api.v1.ledger",
+    "marketplace.api.v1.search",
 )
 
 for _name in RESOURCES:

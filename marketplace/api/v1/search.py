@@ -1,0 +1,72 @@
+"""GET /search (products with facets) and GET /search/suggest (names as you type)."""
+from flask import request, url_for
+
+from ...search import services as search
+from ...search.backends import FACETS, SORTS
+from . import bp
+from .common import page_args
+
+
+def _product(p) -> dict:
+    return {
+        "id": p.id, "name": p.name, "price": p.price, "unit": p.unit, "in_stock": p.in_stock,
+        "ocop_stars": p.ocop_stars, "category": p.category.name if p.category else None,
+        "stall": {"id": p.stall.id, "name": p.stall.name},
+        "commune": {"id": p.stall.commune.id, "name": p.stall.commune.name,
+                    "province": p.stall.commune.province_name},
+        "url": url_for("catalog.product", product_id=p.id, slug=p.slug, _external=True),
+    }
+
+
+@bp.get("/search")
+def search_products():
+    page, per_page = page_args(24, search.MAX_PER_PAGE)
+    result = search.search(request.args.get("q"), filters=request.args.to_dict(),
+                           sort=request.args.get("sort", "relevance"), page=page, per_page=per_page)
+    return {
+        "query": result.query, "items": [_product(p) for p in result.items], "total": result.total,
+        "page": result.page, "per_page": result.per_page, "sort": result.sort, "filters": result.filters,
+        "facets": {f["name"]: [{"value": v["value"], "label": str(v["label"]), "count": v["count"],
+                               "selected": v["selected"]} for v in f["values"]]
+                   for f in result.facets},
+        "did_you_mean": result.did_you_mean,
+    }
+
+
+@bp.get("/search/suggest")
+def search_suggest():
+    return {"query": request.args.get("q", "")[:200], "suggestions": search.suggest(request.args.get("q"))}
+
+
+_FILTER_PARAMS = [
+    {"name": name, "in": "query", "required": False, "schema": {"type": "string"},
+     "description": f"Facet filter: a value from facets.{name}[].value"}
+    for name in FACETS
+]
+
+OPENAPI_PATHS = {
+    "/search": {
+        "get": {
+            "summary": "Search visible products (diacritics optional, one typo tolerated) with facet counts",
+            "tags": ["search"],
+            "parameters": [
+                {"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
+                 "example": "vai thieu luc ngan"},
+                {"name": "sort", "in": "query", "required": False,
+                 "schema": {"type": "string", "enum": list(SORTS), "default": "relevance"}},
+                {"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"},
+                *_FILTER_PARAMS,
+            ],
+            "responses": {"200": {"description": "items, total, page, per_page, facets, did_you_mean"}},
+        },
+    },
+    "/search/suggest": {
+        "get": {
+            "summary": "Product and stall names completing a partly typed query",
+            "tags": ["search"],
+            "parameters": [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"},
+                            "example": "vai th"}],
+            "responses": {"200": {"description": "suggestions: [{kind: product|stall, text}]"}},
+        },
+    },
+}
