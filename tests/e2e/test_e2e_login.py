@@ -18,7 +18,7 @@ def test_household_logs_in_with_the_phone_number_as_typed(page, make):
     page.goto("/dang-nhap")
     page.get_by_label("Số điện thoại").fill("0900 000 101")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.locator("main").get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(lambda url: "/dang-nhap" not in url)
 
     assert page.get_by_role("link", name="Nguyễn Văn Thành").is_visible()
@@ -31,7 +31,7 @@ def test_wrong_password_keeps_the_phone_and_says_why(page, make):
     page.goto("/dang-nhap")
     page.get_by_label("Số điện thoại").fill("0900 000 102")
     page.get_by_label("Mật khẩu").fill("khong-dung-mat-khau")
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.locator("main").get_by_role("button", name="Đăng nhập").click()
 
     assert page.get_by_role("alert").first.is_visible()
     assert page.get_by_label("Số điện thoại").input_value() == "0900 000 102"

@@ -38,6 +38,25 @@ def search_suggest():
     return {"query": request.args.get("q", "")[:200], "suggestions": search.suggest(request.args.get("q"))}
 
 
+_FACET_VALUE = {"type": "object", "properties": {
+    "value": {"type": "string"}, "label": {"type": "string"}, "count": {"type": "integer"},
+    "selected": {"type": "boolean"}}}
+SEARCH_RESULT = {"type": "object", "properties": {
+    "query": {"type": "string"},
+    "items": {"type": "array", "items": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"}, "price": {"type": "integer", "description": "VND"},
+        "unit": {"type": "string"}, "in_stock": {"type": "boolean"}, "ocop_stars": {"type": ["integer", "null"]},
+        "category": {"type": ["string", "null"]}, "stall": {"type": "object"}, "commune": {"type": "object"},
+        "url": {"type": "string", "format": "uri"}}}},
+    "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+    "sort": {"type": "string"}, "filters": {"type": "object"},
+    "facets": {"type": "object", "additionalProperties": {"type": "array", "items": _FACET_VALUE}},
+    "did_you_mean": {"type": ["string", "null"]}}}
+SUGGESTIONS = {"type": "object", "properties": {
+    "query": {"type": "string"},
+    "suggestions": {"type": "array", "items": {"type": "object", "properties": {
+        "kind": {"type": "string", "enum": ["product", "stall"]}, "text": {"type": "string"}}}}}}
+
 _FILTER_PARAMS = [
     {"name": name, "in": "query", "required": False, "schema": {"type": "string"},
      "description": f"Facet filter: a value from facets.{name}[].value"}
@@ -57,7 +76,8 @@ OPENAPI_PATHS = {
                 {"$ref": "#/components/parameters/page"}, {"$ref": "#/components/parameters/per_page"},
                 *_FILTER_PARAMS,
             ],
-            "responses": {"200": {"description": "items, total, page, per_page, facets, did_you_mean"}},
+            "responses": {"200": {"description": "Matching products with facet counts",
+                                  "content": {"application/json": {"schema": SEARCH_RESULT}}}},
         },
     },
     "/search/suggest": {
@@ -66,7 +86,8 @@ OPENAPI_PATHS = {
             "tags": ["search"],
             "parameters": [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"},
                             "example": "vai th"}],
-            "responses": {"200": {"description": "suggestions: [{kind: product|stall, text}]"}},
+            "responses": {"200": {"description": "Product and stall names starting like the query",
+                                  "content": {"application/json": {"schema": SUGGESTIONS}}}},
         },
     },
 }
