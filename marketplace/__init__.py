@@ -35,6 +35,7 @@ MODEL_MODULES = (
     "marketplace.trace.models",
     "marketplace.orders.models",
     "marketplace.payments.models",
+    "marketplace.admin.models",
     # Payment methods register themselves with orders on import.
     "marketplace.payments.providers",
     "marketplace.payments.services",
