@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "marketplace.catalog.manage",
     "marketplace.trace.views",
     "marketplace.admin.views",
+    "marketplace.admin.buyer_views",
     "marketplace.orders.views",
     "marketplace.payments.views",
     "marketplace.api.v1",

@@ -381,3 +381,32 @@ def delete_announcement(actor, announcement_id: int) -> None:
                  data={"before": {"title": item.title, "body": item.body}})
     db.session.delete(item)
     db.session.commit()
+
+
+# ---- platform ----------------------------------------------------------------------------------
+
+GATEWAY_PREFIXES = (("VNPAY", "VNPay"), ("MOMO", "MoMo"), ("ZALOPAY", "ZaloPay"), ("STRIPE", "Stripe (thẻ)"))
+
+
+def payment_providers(config) -> list[dict]:
+    """Which payment providers this install can use, from its configuration: the names of the
+    settings each needs and whether they are set. Values (secrets) are never returned."""
+    rows = [
+        {"name": "VietQR", "keys": [], "configured": True, "note": _l("Mỗi gian hàng nhận tiền vào tài khoản của mình.")},
+        {"name": "COD", "keys": [], "configured": True, "note": _l("Tiền mặt khi nhận hàng; gian hàng tự bật/tắt.")},
+        _provider(config, "SePay", ["SEPAY_API_KEY"], _l("Webhook chuyển khoản ngân hàng")),
+        _provider(config, "Casso", ["CASSO_CHECKSUM_KEY"], _l("Webhook chuyển khoản ngân hàng")),
+    ]
+    for prefix, name in GATEWAY_PREFIXES:
+        keys = sorted(k for k in config if k.startswith(prefix + "_"))
+        if keys:
+            rows.append(_provider(config, name, keys, _l("Cổng thanh toán của nền tảng")))
+    return rows
+
+
+def _provider(config, name, keys, note) -> dict:
+    missing = [k for k in keys if not config.get(k)]
+    # Non-secret switches (sandbox flags, URLs with defaults) do not make a gateway "configured".
+    secret = [k for k in keys if any(w in k for w in ("KEY", "SECRET", "TMN", "CODE", "APP_ID", "PARTNER"))] or keys
+    return {"name": name, "keys": keys, "missing": missing, "note": note,
+            "configured": all(config.get(k) for k in secret)}
