@@ -42,7 +42,7 @@ def monthly_report():
     current = dashboard.figures(ids, period)
     previous = dashboard.figures(ids, period.previous())
     return render_template("admin/monthly_report.html", f=current, prev=previous, period=period,
-                           commune=commune, change=dashboard.with_change(current, previous),
+                           commune=commune, communes=choices, change=dashboard.with_change(current, previous),
                            compare=dashboard.comparison(ids, period) if commune is None and len(choices) > 1 else [])
 
 

@@ -13,6 +13,7 @@ from ..accounts.auth import officer_required
 from ..catalog import services as catalog
 from ..catalog.filters import page_number
 from ..core.errors import ServiceError
+from ..core.timeutil import to_local, utcnow
 from ..extensions import db
 from ..stalls import services as stalls
 from ..stalls.banks import bank_name
@@ -21,6 +22,10 @@ from .forms import BulkApproveForm, RejectForm
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-ly")
 bp.add_app_template_global(bank_name, "bank_name")
+# For the include hooks on other areas' pages (seller home, commune page).
+bp.add_app_template_global(services.announcements, "admin_announcements")
+bp.add_app_template_global(services.stall_warnings, "admin_warnings")
+bp.add_app_template_global(lambda: to_local(utcnow()), "now_local")
 
 # Each kind of item under moderation: how to load it (with authorization) and decide on it.
 KINDS = {
