@@ -18,8 +18,9 @@ def _chosen_commune():
     """The commune a page is about: ?xa=<id> or the officer's first commune."""
     choices = services.managed_communes(current_user)
     wanted = request.values.get("xa", type=int)
-    chosen = next((c for c in choices if c.id == wanted), choices[0] if choices else None)
-    return choices, chosen
+    if wanted:  # a commune the officer does not manage is refused, not silently swapped
+        return choices, services.commune_for_officer(current_user, wanted)
+    return choices, choices[0] if choices else None
 
 
 @bp.route("/thong-bao", methods=["GET", "POST"])
