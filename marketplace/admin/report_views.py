@@ -48,6 +48,8 @@ def report(report_id):
         try:
             services.resolve_report(current_user, item, form.outcome.data, form.note.data)
         except ServiceError as exc:
+            if not exc.fields:  # already resolved by a colleague: the form is gone, say why
+                flash(exc.message, "error")
             for name, message in (exc.fields or {"note": exc.message}).items():
                 getattr(form, name, form.note).errors.append(message)
         else:
