@@ -13,7 +13,7 @@ from marketplace.admin import dashboard
 from marketplace.communes.models import Village
 from marketplace.extensions import db
 from marketplace.orders.models import StallOrder
-from marketplace.stalls.models import Stall, StallStatus
+from marketplace.stalls.models import StallStatus
 from marketplace.trace.models import Scan, Stamp
 from tests.conftest import login
 

@@ -2,7 +2,7 @@
 announcements (thông báo) and the snapshot of a product as it was last approved."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow

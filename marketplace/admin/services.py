@@ -5,30 +5,28 @@ decisions themselves go through the stalls and catalog services. Figures are in 
 import csv
 import io
 import os
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
 from ..accounts.models import User
-from ..communes.models import Commune, OfficerAssignment
-from ..communes.services import add_village, managed_commune_ids
-from datetime import timezone
-
 from ..catalog import services as catalog
-from ..catalog.models import Product, ProductStatus
-from ..communes.services import can_manage, require_manage
+from ..catalog.models import Product
+from ..communes.models import Commune, OfficerAssignment
+from ..communes.services import add_village, managed_commune_ids, require_manage
 from ..core import audit, images
 from ..core.audit import AuditEntry
 from ..core.errors import Conflict, NotFound, ServiceError, ValidationError, deny
 from ..core.text import nfc, nfc_multiline
-from ..core.timeutil import LOCAL_TZ, utcnow
+from ..core.timeutil import utcnow
 from ..extensions import db
 from ..orders import status as order_status
 from ..orders.models import StallOrder
 from ..stalls import services as stalls
 from ..stalls.models import Stall, StallStatus
+from .dashboard import local_midnight
 from .models import Announcement, Report, ReportOutcome, ReportStatus
 
 
@@ -53,15 +51,10 @@ def audit_entries(actor, action: str = "", who: str = "", target_type: str = "",
     if target_id:
         query = query.where(AuditEntry.target_id == target_id)
     if date_from:
-        query = query.where(AuditEntry.created_at >= local_day_start(date_from))
+        query = query.where(AuditEntry.created_at >= local_midnight(date_from))
     if date_to:
-        query = query.where(AuditEntry.created_at < local_day_start(date_to + timedelta(days=1)))
+        query = query.where(AuditEntry.created_at < local_midnight(date_to + timedelta(days=1)))
     return query
-
-
-def local_day_start(day: date) -> datetime:
-    """00:00 of a day in Asia/Ho_Chi_Minh as the naive UTC datetime the database stores."""
-    return datetime.combine(day, time(0), LOCAL_TZ).astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def commune_for_officer(actor, commune_id: int) -> Commune:
