@@ -198,7 +198,7 @@ def admin_world() -> dict:
 
 def report(reporter, product_obj=None, stall_obj=None, category="fake_origin", text="Không phải vải Phúc Hòa"):
     """A buyer's report through the service."""
-    from marketplace.admin import services
+    from marketplace.admin import reports
 
-    return services.create_report(reporter, category, text, product_id=product_obj.id if product_obj else None,
+    return reports.create_report(reporter, category, text, product_id=product_obj.id if product_obj else None,
                                   stall_id=stall_obj.id if stall_obj else None)

@@ -23,10 +23,10 @@ def login(client, user):
 
 @pytest.fixture
 def w(make):
-    from marketplace.admin import services
+    from marketplace.admin import reports, services
 
     w = make.admin_world()
-    w["report_x"] = services.create_report(w["buyer"], "fake_origin", "Không phải vải Phúc Hòa",
+    w["report_x"] = reports.create_report(w["buyer"], "fake_origin", "Không phải vải Phúc Hòa",
                                            product_id=w["product_x"].id, photo=io.BytesIO(make.jpeg_bytes()))
     w["announcement_x"] = services.post_announcement(w["officer_x"], w["x"], "Tập huấn", "Sáng thứ Hai")
     w["seller"] = w["seller_x"]

@@ -8,7 +8,7 @@ from ..catalog import services as catalog
 from ..core.errors import NotFound, ServiceError
 from ..extensions import db, limiter
 from ..stalls.models import Stall, StallStatus
-from . import services
+from . import reports as reporting
 from .forms import ReportForm
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
@@ -21,7 +21,7 @@ def _per_account() -> str:
 
 def _form() -> ReportForm:
     form = ReportForm()
-    form.category.choices = [(k, str(v)) for k, v in services.REPORT_CATEGORIES.items()]
+    form.category.choices = [(k, str(v)) for k, v in reporting.REPORT_CATEGORIES.items()]
     return form
 
 
@@ -30,7 +30,7 @@ def _report(target_kind: str, target, product_id=None, stall_id=None):
     if form.validate_on_submit():
         photo = request.files.get("photo")
         try:
-            services.create_report(current_user, form.category.data, form.text.data, product_id=product_id,
+            reporting.create_report(current_user, form.category.data, form.text.data, product_id=product_id,
                                    stall_id=stall_id, photo=photo if photo and photo.filename else None)
         except ServiceError as exc:
             for name, message in (exc.fields or {"text": exc.message}).items():
@@ -65,5 +65,5 @@ def stall(stall_id):
 @bp.get("/cua-toi")
 @login_required
 def mine():
-    return render_template("admin/my_reports.html", reports=services.my_reports(current_user),
-                           categories=services.REPORT_CATEGORIES, outcomes=services.OUTCOME_LABELS)
+    return render_template("admin/my_reports.html", reports=reporting.my_reports(current_user),
+                           categories=reporting.REPORT_CATEGORIES, outcomes=reporting.OUTCOME_LABELS)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.auth import admin_required
+from ..catalog import categories as category_service
 from ..catalog import services as catalog
 from ..catalog.models import Category
 from ..core.errors import NotFound, ServiceError
@@ -24,7 +25,7 @@ def categories():
     form = CategoryForm()
     if form.validate_on_submit():
         try:
-            catalog.save_category(current_user, form.name.data, form.position.data)
+            category_service.save_category(current_user, form.name.data, form.position.data)
         except ServiceError as exc:
             form.name.errors.append(exc.fields.get("name", exc.message))
         else:
@@ -42,7 +43,7 @@ def category_edit(category_id):
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         try:
-            catalog.save_category(current_user, form.name.data, form.position.data, category)
+            category_service.save_category(current_user, form.name.data, form.position.data, category)
         except ServiceError as exc:
             form.name.errors.append(exc.fields.get("name", exc.message))
         else:
@@ -55,7 +56,7 @@ def category_edit(category_id):
 @admin_required
 def category_delete(category_id):
     try:
-        catalog.delete_category(current_user, category_id)
+        category_service.delete_category(current_user, category_id)
     except ServiceError as exc:
         if exc.status == 404:
             raise

@@ -13,6 +13,7 @@ from ..catalog.filters import page_number
 from ..core.errors import ServiceError
 from ..extensions import db
 from ..stalls import services as stalls
+from . import reports as reporting
 from . import services
 from .forms import ReasonForm, ResolveForm
 from .models import ReportStatus
@@ -23,7 +24,7 @@ ID = "int(max=2147483647)"
 
 def _resolve_form(report, formdata=None):
     form = ResolveForm(formdata=formdata) if formdata is not None else ResolveForm()
-    outcomes = services.OUTCOME_LABELS.items()
+    outcomes = reporting.OUTCOME_LABELS.items()
     form.outcome.choices = [(k, str(v)) for k, v in outcomes if report.product_id or k != "hide_product"]
     return form
 
@@ -33,20 +34,20 @@ def _resolve_form(report, formdata=None):
 def reports():
     status = request.args.get("trang-thai", ReportStatus.OPEN)
     status = status if status in ReportStatus.ALL else ReportStatus.OPEN
-    page = db.paginate(services.reports_for(current_user, status), page=page_number(request.args), per_page=30,
+    page = db.paginate(reporting.reports_for(current_user, status), page=page_number(request.args), per_page=30,
                        error_out=False)
-    return render_template("admin/reports.html", page=page, status=status, categories=services.REPORT_CATEGORIES,
-                           outcomes=services.OUTCOME_LABELS, flagged=services.flagged_stalls(current_user))
+    return render_template("admin/reports.html", page=page, status=status, categories=reporting.REPORT_CATEGORIES,
+                           outcomes=reporting.OUTCOME_LABELS, flagged=reporting.flagged_stalls(current_user))
 
 
 @bp.route(f"/bao-cao/<{ID}:report_id>", methods=["GET", "POST"])
 @officer_required
 def report(report_id):
-    item = services.get_report(current_user, report_id)
+    item = reporting.get_report(current_user, report_id)
     form = _resolve_form(item, None if request.method == "POST" else {})
     if request.method == "POST" and form.validate_on_submit():
         try:
-            services.resolve_report(current_user, item, form.outcome.data, form.note.data)
+            reporting.resolve_report(current_user, item, form.outcome.data, form.note.data)
         except ServiceError as exc:
             if not exc.fields:  # already resolved by a colleague: the form is gone, say why
                 flash(exc.message, "error")
@@ -55,18 +56,18 @@ def report(report_id):
         else:
             flash(_("Đã xử lý báo cáo. Người báo cáo sẽ thấy kết quả."), "success")
             return redirect(url_for("admin.reports"))
-    return render_template("admin/report.html", report=item, form=form, categories=services.REPORT_CATEGORIES,
-                           outcomes=services.OUTCOME_LABELS,
+    return render_template("admin/report.html", report=item, form=form, categories=reporting.REPORT_CATEGORIES,
+                           outcomes=reporting.OUTCOME_LABELS,
                            history=services.seller_history(item.stall)), 422 if form.errors else 200
 
 
 @bp.get(f"/bao-cao/<{ID}:report_id>/anh/<int(fixed_digits=3):size>")
 @officer_required
 def report_photo(report_id, size):
-    item = services.get_report(current_user, report_id)
+    item = reporting.get_report(current_user, report_id)
     if not item.photo_key or size not in (320, 1200):
         raise NotFound()
-    response = send_from_directory(services.report_media_dir(), f"{item.photo_key}_{size}.jpg", max_age=0)
+    response = send_from_directory(reporting.report_media_dir(), f"{item.photo_key}_{size}.jpg", max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -17,6 +17,7 @@ from ..core.timeutil import to_local, utcnow
 from ..extensions import db
 from ..stalls import services as stalls
 from ..stalls.banks import bank_name
+from . import reports as reporting
 from . import services
 from .forms import BulkApproveForm, RejectForm
 
@@ -24,7 +25,7 @@ bp = Blueprint("admin", __name__, url_prefix="/quan-ly")
 bp.add_app_template_global(bank_name, "bank_name")
 # For the include hooks on other areas' pages (seller home, commune page).
 bp.add_app_template_global(services.announcements, "admin_announcements")
-bp.add_app_template_global(services.stall_warnings, "admin_warnings")
+bp.add_app_template_global(reporting.stall_warnings, "admin_warnings")
 bp.add_app_template_global(lambda: to_local(utcnow()), "now_local")
 
 # Each kind of item under moderation: how to load it (with authorization) and decide on it.
@@ -49,8 +50,8 @@ def _kind(kind: str):
 def queue():
     return render_template("admin/queue.html", stalls=stalls.pending_stalls(current_user),
                            products=catalog.pending_products(current_user), reject_form=RejectForm(),
-                           bulk_form=BulkApproveForm(), flagged=services.flagged_stalls(current_user),
-                           open_reports=db.session.scalar(services.reports_for(current_user).with_only_columns(
+                           bulk_form=BulkApproveForm(), flagged=reporting.flagged_stalls(current_user),
+                           open_reports=db.session.scalar(reporting.reports_for(current_user).with_only_columns(
                                db.func.count()).order_by(None)))
 
 

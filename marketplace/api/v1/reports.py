@@ -4,7 +4,7 @@ as the HTML pages; an officer of another commune is refused (403)."""
 from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 
-from ...admin import services
+from ...admin import reports
 from ...admin.models import Report, ReportStatus
 from ...core.errors import ValidationError
 from ...extensions import db, limiter
@@ -39,7 +39,7 @@ def create_report(user):
     if bool(data.get("product_id")) == bool(data.get("stall_id")):
         message = _l("Gửi đúng một trong product_id hoặc stall_id.")
         raise ValidationError(message, {"product_id": message})
-    report = services.create_report(user, data.get("category", ""), data.get("text", ""),
+    report = reports.create_report(user, data.get("category", ""), data.get("text", ""),
                                     product_id=data.get("product_id"), stall_id=data.get("stall_id"))
     return report_json(report), 201
 
@@ -47,7 +47,7 @@ def create_report(user):
 @bp.get("/reports/mine")
 @token_required
 def my_reports(user):
-    items = services.my_reports(user)
+    items = reports.my_reports(user)
     return {"items": [report_json(r) for r in items], "page": 1, "per_page": len(items), "total": len(items)}
 
 
@@ -55,23 +55,23 @@ def my_reports(user):
 @officer_required
 def list_reports(user):
     status = request.args.get("status", ReportStatus.OPEN)
-    return paginated(services.reports_for(user, status if status in ReportStatus.ALL else None),
+    return paginated(reports.reports_for(user, status if status in ReportStatus.ALL else None),
                      lambda r: report_json(r, officer=True))
 
 
 @bp.post(f"/moderation/reports/<{ID}:report_id>/resolve")
 @officer_required
 def resolve_report(user, report_id):
-    report = services.get_report(user, report_id)
+    report = reports.get_report(user, report_id)
     data = typed(json_body(), {"outcome": text, "note": text})
-    services.resolve_report(user, report, data.get("outcome", ""), data.get("note", ""))
+    reports.resolve_report(user, report, data.get("outcome", ""), data.get("note", ""))
     db.session.refresh(report)
     return report_json(report, officer=True)
 
 
 _REPORT = {"type": "object", "required": ["id", "stall_id", "category", "status"], "properties": {
     "id": {"type": "integer"}, "stall_id": {"type": "integer"}, "product_id": {"type": ["integer", "null"]},
-    "category": {"type": "string", "enum": list(services.REPORT_CATEGORIES)}, "text": {"type": "string"},
+    "category": {"type": "string", "enum": list(reports.REPORT_CATEGORIES)}, "text": {"type": "string"},
     "status": {"type": "string", "enum": list(ReportStatus.ALL)},
     "outcome": {"type": ["string", "null"], "enum": ["dismiss", "hide_product", "warn", "suspend_stall", None]},
     "note": {"type": "string", "description": "The officer's note, shown to the reporter"},
@@ -88,7 +88,7 @@ OPENAPI_PATHS = {
         "summary": "Report a product or a stall buyers can see (rate-limited per account)", "tags": ["reports"],
         "security": SECURED,
         "requestBody": json_request({"type": "object", "required": ["category", "text"], "properties": {
-            "category": {"type": "string", "enum": list(services.REPORT_CATEGORIES)},
+            "category": {"type": "string", "enum": list(reports.REPORT_CATEGORIES)},
             "text": {"type": "string", "maxLength": 2000}, "product_id": {"type": "integer"},
             "stall_id": {"type": "integer"}}}),
         "responses": {"201": ok(ref("Report"), "Created"), "429": ERROR_RESPONSE, **_ERRORS},
