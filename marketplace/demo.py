@@ -37,6 +37,7 @@ from .stalls.models import StallStatus
 SEEDERS: tuple = (
     "marketplace.trace.demo:seed_demo",
     "marketplace.orders.demo:seed_demo",
+    "marketplace.admin.demo:seed_demo",
 )
 
 COVER_COLOURS = ("red", "green", "amber", "yellow", "pink")

@@ -36,6 +36,11 @@ def test_officer_approves_a_stall_from_the_queue(page, make):
     assert db.session.get(Stall, pending.id).status == StallStatus.APPROVED
     page.goto("/quan-ly/so-lieu")
     assert horizontal_overflow(page) <= 0 and page.locator("svg.chart-svg").count() == 2
+    # The officer's other pages fit the phone too (wide tables scroll inside their box).
+    for url in ("/quan-ly/nhat-ky", "/quan-ly/gian-hang", f"/quan-ly/gian-hang/{pending.id}", "/quan-ly/thong-bao",
+                f"/quan-ly/cai-dat-xa/{commune.id}", "/quan-ly/so-lieu/bao-cao-thang", "/quan-ly/bao-cao"):
+        page.goto(url)
+        assert horizontal_overflow(page) <= 0, url
 
 
 def test_buyer_report_leads_to_a_suspension(page, make):
