@@ -158,7 +158,7 @@ def test_dashboard_page_shows_the_figures(client, make, data):
     r = client.get(f"/quan-ly/so-lieu?thang=2026-11&xa={data['x'].id}")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "335.000" in html and "<svg" in html and "style=" not in html
-    assert "66,7" in html or "66.7" in html
+    assert "66,7 %" in html and "73,1 %" in html
 
 
 def test_bad_period_on_the_page_is_not_a_500(client, make, data):
@@ -213,7 +213,7 @@ def test_monthly_report_compares_with_the_previous_month(client, make, data):
     login(client, make.officer(data["x"]))
     html = client.get(f"/quan-ly/so-lieu/bao-cao-thang?thang=2026-11&xa={data['x'].id}").get_data(as_text=True)
     # Sales 335.000 now vs 100.000 in October: +235 %.
-    assert "335.000" in html and "100.000" in html and "+235.0 %" in html and "10/2026" in html
+    assert "335.000" in html and "100.000" in html and "+235,0 %" in html and "10/2026" in html
 
 
 def test_api_dashboard_matches(client, make, data):

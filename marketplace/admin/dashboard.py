@@ -185,9 +185,11 @@ def figures(ids, period: Period) -> dict:
     }
 
 
+# What happened in a period, comparable with the period before. Stall and product counts are
+# the state now, the same for any period, so they are not compared.
 SUMMARY_KEYS = ("orders", "sales", "cashless_orders", "cashless_sales", "cod_orders", "cod_sales",
-                "households_selling", "households_with_sales", "active_products", "stalls_approved",
-                "stamps_issued", "stamps_scanned")
+                "households_with_sales", "stalls_approved", "stamps_issued", "stamps_scanned")
+MONEY_KEYS = ("sales", "cashless_sales", "cod_sales")
 
 
 def with_change(current: dict, previous: dict) -> dict:

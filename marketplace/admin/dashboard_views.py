@@ -19,8 +19,11 @@ def _args():
     period = dashboard.parse_period(args.get("thang"), args.get("tu"), args.get("den"), args.get("theo"))
     commune_id = args.get("xa", type=int)
     ids = dashboard.scope(current_user, commune_id)
+    choices = services.managed_communes(current_user)
     commune = db.session.get(Commune, commune_id) if commune_id else None
-    return period, commune, ids, services.managed_communes(current_user)
+    if commune is None and len(choices) == 1:  # an officer of one commune: its figures, by name
+        commune = choices[0]
+    return period, commune, ids, choices
 
 
 @bp.get("/so-lieu")
@@ -43,6 +46,7 @@ def monthly_report():
     previous = dashboard.figures(ids, period.previous())
     return render_template("admin/monthly_report.html", f=current, prev=previous, period=period,
                            commune=commune, communes=choices, change=dashboard.with_change(current, previous),
+                           money_keys=dashboard.MONEY_KEYS,
                            compare=dashboard.comparison(ids, period) if commune is None and len(choices) > 1 else [])
 
 

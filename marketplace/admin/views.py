@@ -28,6 +28,12 @@ bp.add_app_template_global(services.announcements, "admin_announcements")
 bp.add_app_template_global(reporting.stall_warnings, "admin_warnings")
 bp.add_app_template_global(lambda: to_local(utcnow()), "now_local")
 
+
+@bp.app_template_filter("percent")
+def percent_filter(value) -> str:
+    """66.7 -> "66,7 %" (Vietnamese decimal comma); None -> "—"."""
+    return "—" if value is None else f"{value} %".replace(".", ",")
+
 # Each kind of item under moderation: how to load it (with authorization) and decide on it.
 KINDS = {
     "gian-hang": (stalls.get_for_moderation, stalls.approve_stall, stalls.reject_stall, "admin/stall_review.html"),
