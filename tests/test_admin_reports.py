@@ -81,6 +81,7 @@ def test_report_rules(client, make):
     w = make.admin_world()
     login(client, w["buyer"])
     url = f"/bao-cao/gian-hang/{w['stall_x'].id}"
+    assert url in client.get(f"/gian-hang/{w['stall_x'].slug}").get_data(as_text=True)  # the link on the stall page
     assert client.post(url, data={"category": "other", "text": "  "}).status_code == 422
     assert client.post(url, data={"category": "nope", "text": "Lừa đảo"}).status_code == 422
     assert client.post(url, data={"category": "behaviour", "text": "Nói tục"}).status_code == 302
