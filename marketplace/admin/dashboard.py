@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..catalog import services as catalog
+from ..catalog.models import Product
 from ..communes.models import Commune, Village
 from ..communes.services import managed_commune_ids, require_manage
 from ..core.errors import NotFound, ValidationError
@@ -218,12 +219,12 @@ def _stall_counts(ids) -> dict:
 
 def _households_selling(ids) -> int:
     """Approved stalls (one per household) with at least one product on sale now."""
-    visible = catalog.visible_products().with_only_columns(func.count(func.distinct(catalog.Product.stall_id)))
+    visible = catalog.visible_products().with_only_columns(func.count(func.distinct(Product.stall_id)))
     return db.session.scalar(_in(visible, Stall.commune_id, ids)) or 0
 
 
 def _active_products(ids) -> int:
-    visible = catalog.visible_products().with_only_columns(func.count(catalog.Product.id))
+    visible = catalog.visible_products().with_only_columns(func.count(Product.id))
     return db.session.scalar(_in(visible, Stall.commune_id, ids)) or 0
 
 
