@@ -347,3 +347,47 @@ def test_api_reports_are_rate_limited(client, make):
     codes = [client.post("/api/v1/reports", json={"category": "other", "text": f"{i}", "stall_id": w["stall_y"].id},
                          headers=buyer).status_code for i in range(6)]
     assert codes[0] == 201 and codes[-1] == 429
+
+
+def test_two_officers_resolve_one_report_at_once(app, make):
+    """Real threads against the real database: exactly one resolution wins."""
+    import threading
+
+    from marketplace.admin import reports
+    from marketplace.core.errors import Conflict
+
+    w = make.admin_world()
+    second = make.officer(w["x"], name="Cán bộ X2")
+    report_id = make.report(w["buyer"], w["product_x"]).id
+    officer_ids = [w["officer_x"].id, second.id]
+    barrier, results = threading.Barrier(2), [None, None]
+
+    def resolve(i):
+        from marketplace.accounts.models import User
+
+        with app.app_context():
+            try:
+                officer = db.session.get(User, officer_ids[i])
+                report = reports.get_report(officer, report_id)
+                barrier.wait()
+                reports.resolve_report(officer, report, ("dismiss", "suspend_stall")[i], f"Quyết định {i}")
+                results[i] = "ok"
+            except Conflict:
+                results[i] = "conflict"
+            except Exception as exc:  # a crash must fail the test, not vanish in the thread
+                results[i] = repr(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=resolve, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["conflict", "ok"]
+    db.session.expire_all()
+    report = db.session.get(Report, report_id)
+    winner = results.index("ok")
+    assert report.note == f"Quyết định {winner}" and report.resolved_by_id == officer_ids[winner]
+    assert _actions().count("report.resolve") == 1
+    assert db.session.get(Stall, w["stall_x"].id).status == ("approved", "suspended")[winner]

@@ -6,7 +6,7 @@ import os
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 
 from ..catalog import services as catalog
 from ..communes.models import Commune
@@ -16,6 +16,7 @@ from ..core.errors import Conflict, NotFound, ServiceError, ValidationError, den
 from ..core.text import nfc_multiline
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..orders.status import write_transaction
 from ..stalls import services as stalls
 from ..stalls.models import Stall, StallStatus
 from .models import Report, ReportOutcome, ReportStatus
@@ -138,10 +139,18 @@ def resolve_report(actor, report: Report, outcome: str, note: str) -> Report:
         errors["note"] = _l("Ghi chú kết quả xử lý cho người báo cáo.")
     if errors:
         raise ValidationError(_l("Vui lòng kiểm tra lại các ô được đánh dấu."), errors)
-    if report.status != ReportStatus.OPEN:
+    # Two officers may act on one report at once: the UPDATE matches only an open report, so
+    # exactly one of them resolves it and the other is told it is done.
+    write_transaction()
+    claimed = db.session.execute(
+        update(Report).where(Report.id == report.id, Report.status == ReportStatus.OPEN)
+        .values(status=ReportStatus.RESOLVED, outcome=outcome, note=note, resolved_by_id=actor.id,
+                resolved_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    if not claimed:
+        db.session.rollback()
         raise Conflict(_l("Báo cáo đã được xử lý."))
-    report.status, report.outcome, report.note = ReportStatus.RESOLVED, outcome, note
-    report.resolved_by_id, report.resolved_at = actor.id, utcnow()
+    db.session.refresh(report)
     audit.record(actor, "report.resolve", report, commune_id=report.commune_id, reason=note,
                  data={"outcome": outcome, "stall_id": report.stall_id, "product_id": report.product_id})
     try:
