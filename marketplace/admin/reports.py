@@ -104,6 +104,11 @@ def reports_for(actor, status: str | None = ReportStatus.OPEN) -> Select:
     return query.order_by(Report.created_at.desc(), Report.id.desc())
 
 
+def open_count(actor) -> int:
+    """How many reports wait for the actor's decision."""
+    return db.session.scalar(reports_for(actor).with_only_columns(func.count(Report.id)).order_by(None)) or 0
+
+
 def flagged_stalls(actor) -> dict[int, int]:
     """stall id -> open report count, for stalls at or over their commune's report threshold."""
     query = (select(Report.stall_id, func.count()).join(Commune, Commune.id == Report.commune_id)

@@ -57,8 +57,7 @@ def queue():
     return render_template("admin/queue.html", stalls=stalls.pending_stalls(current_user),
                            products=catalog.pending_products(current_user), reject_form=RejectForm(),
                            bulk_form=BulkApproveForm(), flagged=reporting.flagged_stalls(current_user),
-                           open_reports=db.session.scalar(reporting.reports_for(current_user).with_only_columns(
-                               db.func.count()).order_by(None)))
+                           open_reports=reporting.open_count(current_user))
 
 
 BULK_KINDS = {"gian-hang": "stall", "san-pham": "product"}
