@@ -70,7 +70,7 @@ def x_routes(w):
         ("POST", f"/quan-ly/thong-bao?xa={x}", {"title": "Giả mạo", "body": "x"}),
         ("POST", f"/quan-ly/thong-bao/{w['announcement_x'].id}/xoa", {}),
     ]
-    for kind in ("gian-hang", "san-pham", "don-hang", "so-lieu"):
+    for kind in ("gian-hang", "san-pham", "don-hang", "so-lieu", "cac-xa"):
         for ext in ("csv", "xlsx"):
             routes.append(("GET", f"/quan-ly/so-lieu/xuat/{kind}.{ext}?xa={x}", None))
     return routes

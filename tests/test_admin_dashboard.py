@@ -225,3 +225,15 @@ def test_api_dashboard_matches(client, make, data):
     admin = make.user(admin=True)
     body = client.get("/api/v1/dashboard?month=2026-11", headers=make.bearer(admin)).get_json()
     assert body["sales"] == 415000 and {c["commune"] for c in body["communes"]} == {data["x"].name, data["y"].name}
+
+
+def test_commune_comparison_export_for_the_admin(client, make, data):
+    login(client, make.user(admin=True))
+    html = client.get("/quan-ly/so-lieu?thang=2026-11").get_data(as_text=True)
+    assert "So sánh các xã" in html and "cac-xa.xlsx" in html
+    r = client.get("/quan-ly/so-lieu/xuat/cac-xa.xlsx?thang=2026-11")
+    rows = list(openpyxl.load_workbook(io.BytesIO(r.get_data())).active.iter_rows(values_only=True))
+    assert rows[0][:2] == ("Xã", "Tỉnh/thành phố") and rows[0][7] == "Doanh số (VND)"
+    sales = {row[0]: row[7] for row in rows[1:]}
+    assert sales == {data["x"].name: 335000, data["y"].name: 80000}
+    assert sum(sales.values()) == dashboard.figures(None, dashboard.month_period(2026, 11))["sales"]

@@ -20,7 +20,7 @@ from ..orders.methods import get as payment_method
 from ..stalls.models import Stall
 from . import dashboard
 
-KINDS = ("gian-hang", "san-pham", "don-hang", "so-lieu")
+KINDS = ("gian-hang", "san-pham", "don-hang", "so-lieu", "cac-xa")
 
 
 def _in(query, column, ids):
@@ -115,6 +115,18 @@ def figures_table(figures: dict) -> tuple[list[str], list[list]]:
     return [_("Chỉ tiêu"), _("Giá trị")], rows
 
 
+def communes_table(ids, period: dashboard.Period) -> tuple[list[str], list[list]]:
+    """One row per commune in scope: the province's comparison of its pilot communes."""
+    headers = [_("Xã"), _("Tỉnh/thành phố"), _("Gian hàng đang hoạt động"), _("Số hộ đang bán trực tuyến"),
+               _("Tỉ lệ hộ bán trực tuyến (%)"), _("Sản phẩm đang bán"), _("Số đơn hàng"), _("Doanh số (VND)"),
+               _("Tỉ lệ đơn không dùng tiền mặt (%)"), _("Tỉ lệ giá trị không dùng tiền mặt (%)")]
+    rows = [[r["commune"].name, r["commune"].province_name, r["stalls"]["approved"], r["households_selling"],
+             _num(r["households_share"]), r["active_products"], r["orders"], r["sales"],
+             _num(r["cashless_order_share"]), _num(r["cashless_value_share"])]
+            for r in dashboard.comparison(ids, period)]
+    return headers, rows
+
+
 def table(kind: str, ids, period: dashboard.Period):
     if kind == "gian-hang":
         return stalls_table(ids)
@@ -122,6 +134,8 @@ def table(kind: str, ids, period: dashboard.Period):
         return products_table(ids)
     if kind == "don-hang":
         return orders_table(ids, period)
+    if kind == "cac-xa":
+        return communes_table(ids, period)
     return figures_table(dashboard.figures(ids, period))
 
 
