@@ -213,3 +213,12 @@ def test_api_anonymous_gets_401(client, w):
                                                                             "stall_id": w["stall_x"].id}),
                                                ("GET", "/api/v1/reports/mine", None)]:
         assert _api(client, method, url, body, {}).status_code == 401, url
+
+
+def test_out_of_range_ids_in_query_strings_are_404_not_500(client, w, make):
+    login(client, w["admin"])
+    for url in ("/quan-ly/so-lieu?xa=99999999999", "/quan-ly/thong-bao?xa=99999999999",
+                "/quan-ly/so-lieu/xuat/don-hang.csv?xa=-5", "/quan-ly/so-lieu/bao-cao-thang?xa=4294967296"):
+        assert client.get(url).status_code == 404, url
+    r = client.get("/api/v1/dashboard?commune_id=9999999999", headers=make.bearer(w["admin"]))
+    assert r.status_code == 404

@@ -119,7 +119,8 @@ def scope(actor, commune_id: int | None) -> list[int] | None:
     """The commune ids the figures cover: one commune the actor manages, or all the actor's
     communes (None = every commune, for an admin). Forbidden/NotFound otherwise."""
     if commune_id:
-        commune = db.session.get(Commune, commune_id)
+        # Ids are 32-bit columns: a bigger number from a query string is simply not found.
+        commune = db.session.get(Commune, commune_id) if 0 < commune_id < 2**31 else None
         if commune is None:
             raise NotFound(_l("Không tìm thấy xã."))
         require_manage(actor, commune.id, "dashboard.view", commune)

@@ -20,7 +20,7 @@ def _args():
     commune_id = args.get("xa", type=int)
     ids = dashboard.scope(current_user, commune_id)
     choices = services.managed_communes(current_user)
-    commune = db.session.get(Commune, commune_id) if commune_id else None
+    commune = db.session.get(Commune, ids[0]) if commune_id else None
     if commune is None and len(choices) == 1:  # an officer of one commune: its figures, by name
         commune = choices[0]
     return period, commune, ids, choices

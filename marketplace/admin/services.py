@@ -57,7 +57,7 @@ def audit_entries(actor, action: str = "", who: str = "", target_type: str = "",
 
 def commune_for_officer(actor, commune_id: int) -> Commune:
     """A commune the actor manages (settings, announcements); NotFound or Forbidden."""
-    commune = db.session.get(Commune, commune_id)
+    commune = db.session.get(Commune, commune_id) if 0 < commune_id < 2**31 else None
     if commune is None:
         raise NotFound(_l("Không tìm thấy xã."))
     require_manage(actor, commune.id, "commune.view", commune)
