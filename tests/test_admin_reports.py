@@ -84,6 +84,9 @@ def test_report_rules(client, make):
     assert url in client.get(f"/gian-hang/{w['stall_x'].slug}").get_data(as_text=True)  # the link on the stall page
     assert client.post(url, data={"category": "other", "text": "  "}).status_code == 422
     assert client.post(url, data={"category": "nope", "text": "Lừa đảo"}).status_code == 422
+    r = client.post(url, data={"category": "behaviour", "text": "Ảnh hỏng", "photo": (io.BytesIO(b"not an image"), "x.jpg")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 422 and db.session.query(Report).count() == 0
     assert client.post(url, data={"category": "behaviour", "text": "Nói tục"}).status_code == 302
     r = client.post(url, data={"category": "behaviour", "text": "Lại nữa"})
     assert r.status_code == 422 and "đã báo cáo" in r.get_data(as_text=True)
