@@ -237,3 +237,14 @@ def test_commune_comparison_export_for_the_admin(client, make, data):
     sales = {row[0]: row[7] for row in rows[1:]}
     assert sales == {data["x"].name: 335000, data["y"].name: 80000}
     assert sum(sales.values()) == dashboard.figures(None, dashboard.month_period(2026, 11))["sales"]
+
+
+def test_chart_geometry_fits_and_thins_labels():
+    from marketplace.admin import charts
+
+    items = [{"label": f"{i:02d}", "sales": i * 1000, "cashless_sales": i * 500} for i in range(1, 25)]
+    bars = charts.bars(items, "sales", "cashless_sales", charts.compact_vnd)
+    assert all(0 <= b.x and b.x + b.width <= charts.WIDTH and b.y >= charts.TOP - 1 for b in bars)
+    assert bars[-1].height == charts.HEIGHT - charts.BOTTOM - charts.TOP and bars[-1].part == bars[-1].height // 2
+    assert len([b for b in bars if b.label]) <= charts.MAX_LABELS and all(b.title for b in bars)
+    assert charts.compact_vnd(3_500_000) == "3,5tr" and charts.compact_vnd(120_000) == "120k"

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 WIDTH, HEIGHT = 360, 180
 LEFT, BOTTOM, TOP = 4, 28, 16
+MAX_LABELS = 8
 
 
 @dataclass
@@ -17,6 +18,7 @@ class Bar:
     value: int
     text: str  # the value as shown above the bar
     part: int = 0  # height of the highlighted part (cashless), from the bottom
+    title: str = ""  # the tooltip: label and value, always
 
 
 def bars(items: list[dict], key: str, part_key: str | None = None, fmt=str) -> list[Bar]:
@@ -27,12 +29,16 @@ def bars(items: list[dict], key: str, part_key: str | None = None, fmt=str) -> l
     slot = (WIDTH - LEFT) // len(items)
     width = max(slot - 6, 2)
     usable = HEIGHT - BOTTOM - TOP
+    # At most MAX_LABELS captions fit a phone's width; the others stay in each bar's tooltip.
+    step = -(-len(items) // MAX_LABELS)
     out = []
     for i, item in enumerate(items):
         height = round(item[key] * usable / top)
         part = round(item[part_key] * usable / top) if part_key else 0
+        shown = i % step == 0
         out.append(Bar(x=LEFT + i * slot + 3, y=HEIGHT - BOTTOM - height, width=width, height=height,
-                       label=item["label"], value=item[key], text=fmt(item[key]), part=part))
+                       label=item["label"] if shown else "", value=item[key],
+                       text=fmt(item[key]) if shown else "", part=part, title=f"{item['label']}: {fmt(item[key])}"))
     return out
 
 
