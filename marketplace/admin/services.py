@@ -127,7 +127,7 @@ def import_villages_csv(actor, commune: Commune, data: bytes) -> tuple[list[str]
     return add_villages(actor, commune, [row[0] for row in rows])
 
 
-# ---- moderation helpers ----------------------------------------------------------------------
+# ---- moderation ------------------------------------------------------------------------------
 
 def bulk_approve(actor, kind: str, ids: list[int]) -> tuple[int, int]:
     """Approve many pending stalls or products at once. Each is checked and decided on its own
