@@ -21,6 +21,7 @@ BLUEPRINTS = (
     "marketplace.trace.views",
     "marketplace.search.views",
     "marketplace.admin.views",
+    "marketplace.admin.buyer_views",
     "marketplace.orders.views",
     "marketplace.payments.views",
     "marketplace.shipping.views",
@@ -42,6 +43,7 @@ MODEL_MODULES = (
     "marketplace.shipping.models",
     # Shipping follows stall orders that are cancelled before their parcel leaves.
     "marketplace.shipping.services",
+    "marketplace.admin.models",
     # Payment methods register themselves with orders on import.
     "marketplace.payments.providers",
     "marketplace.payments.services",

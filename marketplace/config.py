@@ -58,6 +58,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Buyers' reports (báo cáo vi phạm), per account.
+    REPORT_RATE_LIMIT = os.environ.get("REPORT_RATE_LIMIT", "5 per hour;20 per day")
 
     # Orders and payments.
     ORDER_PAYMENT_HOURS = int(os.environ.get("ORDER_PAYMENT_HOURS", 24))  # unpaid VietQR orders expire

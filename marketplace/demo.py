@@ -38,6 +38,7 @@ SEEDERS: tuple = (
     "marketplace.trace.demo:seed_demo",
     "marketplace.orders.demo:seed_demo",
     "marketplace.shipping.demo:seed_demo",
+    "marketplace.admin.demo:seed_demo",
 )
 
 COVER_COLOURS = ("red", "green", "amber", "yellow", "pink")

@@ -212,3 +212,29 @@ def delivered(stall_order):
     parcel = shipment(stall_order)
     shipping.add_event(owner, parcel.code, "delivered")
     return stall_order
+
+
+# ---- admin ------------------------------------------------------------------------------------
+
+def admin_world() -> dict:
+    """Two communes, X (Phúc Hòa) and Y (Yên Mô), each with an officer, an approved stall
+    with a product on sale, and a pending stall; plus an admin, a buyer and a stall order
+    of each stall (COD, placed)."""
+    x, y = commune(), commune("Yên Mô", villages=("Thôn Yên Thổ",))
+    w = {"x": x, "y": y, "officer_x": officer(x, name="Cán bộ X"), "officer_y": officer(y, name="Cán bộ Y"),
+         "admin": user(name="Quản trị", admin=True), "buyer": user(name="Người mua")}
+    for key, c in (("x", x), ("y", y)):
+        w[f"stall_{key}"] = stall(commune_obj=c, name=f"Gian {key.upper()}")
+        w[f"product_{key}"] = product(w[f"stall_{key}"], name=f"Sản phẩm {key.upper()}")
+        w[f"pending_{key}"] = stall(commune_obj=c, status=StallStatus.PENDING, name=f"Gian chờ {key.upper()}")
+        w[f"order_{key}"] = order(w["buyer"], [(w[f"product_{key}"], 1000)], {w[f"stall_{key}"].id: "cod"})
+    w["seller_x"] = w["stall_x"].owner
+    return w
+
+
+def report(reporter, product_obj=None, stall_obj=None, category="fake_origin", text="Không phải vải Phúc Hòa"):
+    """A buyer's report through the service."""
+    from marketplace.admin import reports
+
+    return reports.create_report(reporter, category, text, product_id=product_obj.id if product_obj else None,
+                                  stall_id=stall_obj.id if stall_obj else None)

@@ -182,9 +182,9 @@ def test_update_commune_settings_service(app, make):
 
     commune = make.commune()
     admin_user = make.user(admin=True)
-    officer = make.officer(commune)
+    other = make.officer(make.commune("Hồng Sơn"))  # officers edit only their own commune's settings
     with app.test_request_context(), pytest.raises(Forbidden):  # messages are translated per request
-        update_commune_settings(officer, commune, {"intro": "Không được"})
+        update_commune_settings(other, commune, {"intro": "Không được"})
     with app.test_request_context(), pytest.raises(ValidationError) as exc:
         update_commune_settings(admin_user, commune, {"household_count": -1})
     assert "household_count" in exc.value.fields

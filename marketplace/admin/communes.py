@@ -67,7 +67,7 @@ def commune_edit(commune_id):
     form = CommuneSettingsForm(obj=commune)
     if form.validate_on_submit():
         try:
-            communes.update_commune_settings(current_user, commune, form.data)
+            communes.update_commune_settings(current_user, commune, form.settings())
         except ServiceError as exc:
             _show_errors(form, exc, "intro")
         else:

@@ -1,5 +1,9 @@
-"""The commune admin module: moderation queue and audit log (officers), communes and
-officers (admin, in admin/communes.py). Who may act on what is decided in the services."""
+"""The commune admin module: moderation queue and audit log (officers). Further pages on the
+same blueprint: reports and stalls (admin/report_views.py), figures and exports
+(admin/dashboard_views.py), communes, categories and platform settings (admin/communes.py,
+admin/platform_views.py). Who may act on what is decided in the services."""
+from datetime import date
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,14 +13,26 @@ from ..accounts.auth import officer_required
 from ..catalog import services as catalog
 from ..catalog.filters import page_number
 from ..core.errors import ServiceError
+from ..core.timeutil import to_local, utcnow
 from ..extensions import db
 from ..stalls import services as stalls
 from ..stalls.banks import bank_name
+from . import reports as reporting
 from . import services
-from .forms import RejectForm
+from .forms import BulkApproveForm, RejectForm
 
 bp = Blueprint("admin", __name__, url_prefix="/quan-ly")
 bp.add_app_template_global(bank_name, "bank_name")
+# For the include hooks on other areas' pages (seller home, commune page).
+bp.add_app_template_global(services.announcements, "admin_announcements")
+bp.add_app_template_global(reporting.stall_warnings, "admin_warnings")
+bp.add_app_template_global(lambda: to_local(utcnow()), "now_local")
+
+
+@bp.app_template_filter("percent")
+def percent_filter(value) -> str:
+    """66.7 -> "66,7 %" (Vietnamese decimal comma); None -> "—"."""
+    return "—" if value is None else f"{value} %".replace(".", ",")
 
 # Each kind of item under moderation: how to load it (with authorization) and decide on it.
 KINDS = {
@@ -39,7 +55,25 @@ def _kind(kind: str):
 @officer_required
 def queue():
     return render_template("admin/queue.html", stalls=stalls.pending_stalls(current_user),
-                           products=catalog.pending_products(current_user), reject_form=RejectForm())
+                           products=catalog.pending_products(current_user), reject_form=RejectForm(),
+                           bulk_form=BulkApproveForm(), flagged=reporting.flagged_stalls(current_user),
+                           open_reports=reporting.open_count(current_user))
+
+
+BULK_KINDS = {"gian-hang": "stall", "san-pham": "product"}
+
+
+@bp.post("/duyet/<kind>/duyet-nhieu")
+@officer_required
+def bulk_approve(kind):
+    if kind not in BULK_KINDS or not BulkApproveForm().validate_on_submit():
+        raise NotFound()
+    ids = [int(i) for i in request.form.getlist("ids") if i.isascii() and i.isdigit() and len(i) <= 10]
+    approved, skipped = services.bulk_approve(current_user, BULK_KINDS[kind], ids)
+    flash(_("Đã duyệt %(n)s mục.", n=approved), "success")
+    if skipped:
+        flash(_("Bỏ qua %(n)s mục (đã được xử lý hoặc không thuộc xã của bạn).", n=skipped), "info")
+    return redirect(url_for("admin.queue"))
 
 
 @bp.get(f"/duyet/{ITEM}")
@@ -47,7 +81,13 @@ def queue():
 def review(kind, item_id):
     load, _approve, _reject, template = _kind(kind)
     item = load(current_user, item_id)
-    return render_template(template, item=item, reject_form=RejectForm())
+    return _review_page(template, item, RejectForm())
+
+
+def _review_page(template, item, reject_form, status=200):
+    stall = getattr(item, "stall", item)
+    return render_template(template, item=item, reject_form=reject_form,
+                           history=services.seller_history(stall)), status
 
 
 @bp.post(f"/duyet/{ITEM}/duyet")
@@ -78,15 +118,31 @@ def reject(kind, item_id):
         else:
             flash(_("Đã từ chối “%(name)s”. Người bán sẽ thấy lý do.", name=item.name), "success")
             return redirect(url_for("admin.queue"))
-    return render_template(template, item=item, reject_form=form), 422
+    return _review_page(template, item, form, 422)
 
 
 @bp.get("/nhat-ky")
 @officer_required
 def audit_log():
-    page = db.paginate(services.audit_entries(current_user), page=page_number(request.args),
+    args = request.args
+    filters = {"action": args.get("action", "").strip(), "who": args.get("who", "").strip(),
+               "target_type": args.get("target", "").strip(), "target_id": _number(args.get("target_id")),
+               "date_from": _day(args.get("from")), "date_to": _day(args.get("to"))}
+    page = db.paginate(services.audit_entries(current_user, **filters), page=page_number(args),
                        per_page=current_app.config["PER_PAGE"] * 2, error_out=False)
-    return render_template("admin/audit.html", page=page, users=services.actor_names(page.items))
+    return render_template("admin/audit.html", page=page, users=services.actor_names(page.items), filters=filters)
 
 
-from . import communes  # noqa: E402,F401  (admin-only routes on the same blueprint)
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# Further routes on the same blueprint, split by subject to keep each module small.
+from . import communes, dashboard_views, platform_views, report_views  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """Categories, products, their photos and certifications."""
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..core.timeutil import utcnow
@@ -53,6 +53,13 @@ class Product(db.Model):
     status: Mapped[str] = mapped_column(String(12), default=ProductStatus.PENDING)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     hidden: Mapped[bool] = mapped_column(default=False)
+    # Hidden by a commune officer (a report, a rule broken): separate from the seller's own
+    # `hidden`, so the seller cannot put it back on sale.
+    officer_hidden: Mapped[bool] = mapped_column(default=False)
+    officer_hidden_reason: Mapped[str] = mapped_column(Text, default="")
+    # The product as last approved, kept when a change sends it back to review, so the officer
+    # sees before/after. None when it is not re-reviewing an approved product.
+    approved_snapshot: Mapped[dict | None] = mapped_column(JSON)
     featured: Mapped[bool] = mapped_column(default=False)
     deleted_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -83,6 +90,7 @@ class Product(db.Model):
         return (
             self.status == ProductStatus.APPROVED
             and not self.hidden
+            and not self.officer_hidden
             and self.deleted_at is None
             and self.stall.is_open
         )

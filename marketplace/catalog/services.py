@@ -43,6 +43,7 @@ def visible_products() -> Select:
         .where(
             Product.status == ProductStatus.APPROVED,
             Product.hidden.is_(False),
+            Product.officer_hidden.is_(False),
             Product.deleted_at.is_(None),
             Stall.status == StallStatus.APPROVED,
         )
@@ -242,6 +243,7 @@ def update_product(actor, product_id: int, data: dict, photos=(), certifications
     always goes back to the queue. On any error the product and its photos stay as they were."""
     product = get_owned(actor, product_id)
     current = {k: getattr(product, k) for k in FIELDS}
+    before = snapshot(product)
     clean, certs = _clean_all({**current, **{k: v for k, v in data.items() if k in FIELDS}},
                               certifications if certifications is not None else [])
     photos = [p for p in photos if p]
@@ -258,8 +260,12 @@ def update_product(actor, product_id: int, data: dict, photos=(), certifications
         product.certifications = [Certification(**item) for item in certs]
     product.images = keep
     _add_photos(product, photos)
-    reviews = product.stall.commune.requires_product_review
-    needs_review = reviews and bool(changed & REVIEWED_FIELDS or photos)
+    commune = product.stall.commune
+    reviews = commune.requires_product_review
+    needs_review = reviews and bool(changed & REVIEWED_FIELDS or photos
+                                    or price_jumped(current["price"], clean["price"], commune.price_jump_pct))
+    if needs_review and product.status == ProductStatus.APPROVED:
+        product.approved_snapshot = before
     if product.status == ProductStatus.REJECTED or (needs_review and product.status == ProductStatus.APPROVED):
         product.status = ProductStatus.PENDING if reviews else ProductStatus.APPROVED
         product.status_reason = ""
@@ -311,7 +317,9 @@ def approve_product(actor, product: Product) -> Product:
         raise Conflict(_l("Sản phẩm không ở trạng thái chờ duyệt."))
     product.status = ProductStatus.APPROVED
     product.status_reason = ""
-    audit.record(actor, "product.approve", product, commune_id=product.stall.commune_id)
+    before, product.approved_snapshot = product.approved_snapshot, None
+    audit.record(actor, "product.approve", product, commune_id=product.stall.commune_id,
+                 data={"before": before, "after": snapshot(product)} if before else None)
     db.session.commit()
     return product
 
@@ -334,6 +342,40 @@ def get_for_moderation(actor, product_id: int) -> Product:
         raise NotFound(_l("Không tìm thấy sản phẩm."))
     require_manage(actor, product.stall.commune_id, "product.view", product)
     return product
+
+
+def set_officer_hidden(actor, product: Product, hidden: bool, reason: str) -> Product:
+    """An officer of the product's commune takes it off the storefront (or puts it back), with
+    a reason the seller sees. The seller's own hide/show does not touch this flag."""
+    require_manage(actor, product.stall.commune_id, "product.officer_hide", product)
+    reason = nfc_multiline(reason)[:1000]
+    if not reason:
+        raise ValidationError(_l("Nhập lý do."), {"reason": _l("Nhập lý do.")})
+    if product.officer_hidden == bool(hidden):
+        raise Conflict(_l("Sản phẩm đã bị ẩn.") if hidden else _l("Sản phẩm không bị ẩn."))
+    product.officer_hidden = bool(hidden)
+    product.officer_hidden_reason = reason if hidden else ""
+    audit.record(actor, "product.officer_hide" if hidden else "product.officer_unhide", product,
+                 commune_id=product.stall.commune_id, reason=reason,
+                 data={"before": {"officer_hidden": not hidden}, "after": {"officer_hidden": bool(hidden)}})
+    db.session.commit()
+    return product
+
+
+def price_jumped(old: int, new: int, percent: int) -> bool:
+    """True when the price moved by more than `percent` % either way (integer arithmetic)."""
+    if not old or old == new:
+        return False
+    return abs(new - old) * 100 > old * max(percent, 0)
+
+
+def snapshot(product: Product) -> dict:
+    """What an officer compares before/after: the reviewed fields, price and photo keys."""
+    return {
+        "name": product.name, "category": product.category.name if product.category else "",
+        "description": product.description, "unit": product.unit, "price": product.price,
+        "photos": [img.key for img in product.images],
+    }
 
 
 # ---- helpers ---------------------------------------------------------------------------------

@@ -22,6 +22,11 @@ class Commune(db.Model):
     # approved stalls go live at once (mandatory review is a known bottleneck).
     requires_product_review: Mapped[bool] = mapped_column(default=True)
     household_count: Mapped[int | None]
+    # An approved product whose price rises or falls by more than this percentage goes back to
+    # review (in communes that review products).
+    price_jump_pct: Mapped[int] = mapped_column(default=30)
+    # This many open reports on one stall put it at the top of the officers' queue.
+    report_threshold: Mapped[int] = mapped_column(default=3)
     contact: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -112,30 +112,46 @@ def unassign_officer(actor, user, commune: Commune) -> None:
         db.session.commit()
 
 
-SETTINGS = ("intro", "requires_product_review", "household_count", "contact")
+SETTINGS = ("intro", "requires_product_review", "household_count", "contact", "price_jump_pct", "report_threshold")
+# name -> (minimum, maximum, message) of the whole-number settings; None is allowed only for
+# the household count ("not entered").
+_NUMBERS = {
+    "household_count": (0, 10_000_000, _l("Số hộ phải là số nguyên không âm.")),
+    "price_jump_pct": (1, 1000, _l("Tỉ lệ thay đổi giá từ 1 đến 1000 %.")),
+    "report_threshold": (1, 1000, _l("Ngưỡng báo cáo từ 1 đến 1000.")),
+}
 
 
 def update_commune_settings(actor, commune: Commune, data: dict) -> Commune:
-    """Change a commune's intro, review policy, household count and contact; admin only.
-    The change and its old values are written to the audit log in the same transaction."""
-    if not actor.is_admin:
-        raise deny(actor, "commune.update", commune)
-    clean = {
-        "intro": nfc_multiline(data.get("intro"))[:4000],
-        "requires_product_review": bool(data.get("requires_product_review")),
-        "household_count": data.get("household_count"),
-        "contact": nfc_multiline(data.get("contact"))[:1000],
-    }
-    count = clean["household_count"]
-    if count is not None and (not isinstance(count, int) or isinstance(count, bool) or not 0 <= count <= 10_000_000):
-        message = _l("Số hộ phải là số nguyên không âm.")
-        raise ValidationError(message, {"household_count": message})
+    """Change a commune's intro, review policy, price-jump %, report threshold, household count
+    and contact; admins, and the commune's own officers. Keys missing from `data` keep their
+    value. The change is audited with before and after in the same transaction."""
+    require_manage(actor, commune.id, "commune.update", commune)
+    clean = {k: data[k] for k in SETTINGS if k in data}
+    if "intro" in clean:
+        clean["intro"] = nfc_multiline(clean["intro"])[:4000]
+    if "contact" in clean:
+        clean["contact"] = nfc_multiline(clean["contact"])[:1000]
+    if "requires_product_review" in clean:
+        clean["requires_product_review"] = bool(clean["requires_product_review"])
+    errors = {}
+    for key, (low, high, message) in _NUMBERS.items():
+        if key not in clean:
+            continue
+        value = clean[key]
+        if value is None and key == "household_count":
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            errors[key] = message
+    if errors:
+        raise ValidationError(next(iter(errors.values())), errors)
     before = {k: getattr(commune, k) for k in SETTINGS}
     changed = {k: v for k, v in clean.items() if before[k] != v}
     for key, value in changed.items():
         setattr(commune, key, value)
     if changed:
         audit.record(actor, "commune.update", commune, commune_id=commune.id,
-                     data={"changed": sorted(changed), "before": {k: before[k] for k in changed}})
+                     data={"changed": sorted(changed), "before": {k: before[k] for k in changed},
+                           "after": changed})
     db.session.commit()
     return commune

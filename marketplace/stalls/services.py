@@ -230,3 +230,49 @@ def get_for_moderation(actor, stall_id: int) -> Stall:
         raise NotFound(_l("Không tìm thấy gian hàng."))
     require_manage(actor, stall.commune_id, "stall.view", stall)
     return stall
+
+
+def suspend_stall(actor, stall: Stall, reason: str) -> Stall:
+    """Close an approved stall at once (tạm ngừng): its products leave the storefront with it,
+    since buyers only see products of approved stalls. The seller sees the reason."""
+    require_manage(actor, stall.commune_id, "stall.suspend", stall)
+    reason = nfc_multiline(reason)[:1000]
+    if not reason:
+        raise ValidationError(_l("Nhập lý do tạm ngừng."), {"reason": _l("Nhập lý do tạm ngừng.")})
+    if stall.status != StallStatus.APPROVED:
+        raise Conflict(_l("Chỉ tạm ngừng được gian hàng đang hoạt động."))
+    stall.status = StallStatus.SUSPENDED
+    stall.status_reason = reason
+    audit.record(actor, "stall.suspend", stall, commune_id=stall.commune_id, reason=reason,
+                 data={"before": {"status": StallStatus.APPROVED}, "after": {"status": StallStatus.SUSPENDED}})
+    db.session.commit()
+    return stall
+
+
+def reinstate_stall(actor, stall: Stall, reason: str) -> Stall:
+    """Reopen a suspended stall; its products that were on sale before are on sale again."""
+    require_manage(actor, stall.commune_id, "stall.reinstate", stall)
+    reason = nfc_multiline(reason)[:1000]
+    if not reason:
+        raise ValidationError(_l("Nhập lý do mở lại."), {"reason": _l("Nhập lý do mở lại.")})
+    if stall.status != StallStatus.SUSPENDED:
+        raise Conflict(_l("Gian hàng không bị tạm ngừng."))
+    stall.status = StallStatus.APPROVED
+    stall.status_reason = ""
+    audit.record(actor, "stall.reinstate", stall, commune_id=stall.commune_id, reason=reason,
+                 data={"before": {"status": StallStatus.SUSPENDED}, "after": {"status": StallStatus.APPROVED}})
+    db.session.commit()
+    return stall
+
+
+def managed_stalls(actor, status: str | None = None, commune_id: int | None = None):
+    """A select of the stalls in the communes the actor manages (all for admins), by name."""
+    query = select(Stall).order_by(Stall.name, Stall.id)
+    ids = managed_commune_ids(actor)
+    if ids is not None:
+        query = query.where(Stall.commune_id.in_(ids or [-1]))
+    if status in StallStatus.ALL:
+        query = query.where(Stall.status == status)
+    if commune_id:
+        query = query.where(Stall.commune_id == commune_id)
+    return query

@@ -1,7 +1,7 @@
 """ledger: gateway payments, refunds and the stalls' append-only ledger
 
 Revision ID: 0007_ledger
-Revises: 0005_shipping
+Revises: 0006_admin
 Create Date: 2026-11-22 02:50:23.607408
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_ledger'
-down_revision = "0005_shipping"
+down_revision = "0006_admin"
 branch_labels = None
 depends_on = None
 

@@ -17,6 +17,8 @@ RESOURCES = (
     "marketplace.api.v1.stalls",
     "marketplace.api.v1.products",
     "marketplace.api.v1.moderation",
+    "marketplace.api.v1.reports",
+    "marketplace.api.v1.dashboard",
     "marketplace.api.v1.trace",
     "marketplace.api.v1.cart",
     "marketplace.api.v1.orders",

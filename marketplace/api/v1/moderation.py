@@ -56,13 +56,41 @@ def reject_product(user, product_id):
     return product_json(catalog.reject_product(user, product, reason()), private=True)
 
 
+@bp.post(f"/moderation/stalls/<{ID}:stall_id>/suspend")
+@officer_required
+def suspend_stall(user, stall_id):
+    stall = stalls.get_for_moderation(user, stall_id)
+    return stall_json(stalls.suspend_stall(user, stall, reason()), private=True)
+
+
+@bp.post(f"/moderation/stalls/<{ID}:stall_id>/reinstate")
+@officer_required
+def reinstate_stall(user, stall_id):
+    stall = stalls.get_for_moderation(user, stall_id)
+    return stall_json(stalls.reinstate_stall(user, stall, reason()), private=True)
+
+
+@bp.post(f"/moderation/products/<{ID}:product_id>/hide")
+@officer_required
+def officer_hide_product(user, product_id):
+    product = catalog.get_for_moderation(user, product_id)
+    return product_json(catalog.set_officer_hidden(user, product, True, reason()), private=True)
+
+
+@bp.post(f"/moderation/products/<{ID}:product_id>/unhide")
+@officer_required
+def officer_unhide_product(user, product_id):
+    product = catalog.get_for_moderation(user, product_id)
+    return product_json(catalog.set_officer_hidden(user, product, False, reason()), private=True)
+
+
 _REFUSALS = {"401": ERROR_RESPONSE, "403": ERROR_RESPONSE, "404": ERROR_RESPONSE, "409": ERROR_RESPONSE}
 _REASON = json_request({"type": "object", "required": ["reason"], "properties": {
     "reason": {"type": "string", "minLength": 1, "maxLength": 1000, "description": "Shown to the seller"}}})
 
 
-def _decision(kind: str, schema: str, id_name: str, verb: str, body=None) -> dict:
-    op = {"summary": f"{verb} a pending {kind} of one of the caller's communes", "tags": ["moderation"],
+def _decision(kind: str, schema: str, id_name: str, verb: str, body=None, summary=None) -> dict:
+    op = {"summary": summary or f"{verb} a pending {kind} of one of the caller's communes", "tags": ["moderation"],
           "security": SECURED, "parameters": [path_id(id_name)],
           "responses": {"200": ok(ref(schema)), **_REFUSALS}}
     if body:
@@ -86,4 +114,14 @@ OPENAPI_PATHS = {
     }},
     "/moderation/products/{product_id}/approve": _decision("product", "Product", "product_id", "Approve"),
     "/moderation/products/{product_id}/reject": _decision("product", "Product", "product_id", "Reject", _REASON),
+    "/moderation/stalls/{stall_id}/suspend": _decision(
+        "stall", "Stall", "stall_id", "Suspend", _REASON,
+        "Suspend an approved stall: its products leave the storefront at once"),
+    "/moderation/stalls/{stall_id}/reinstate": _decision(
+        "stall", "Stall", "stall_id", "Reinstate", _REASON, "Reopen a suspended stall"),
+    "/moderation/products/{product_id}/hide": _decision(
+        "product", "Product", "product_id", "Hide", _REASON,
+        "Hide a product from the storefront (officer flag; the seller cannot undo it)"),
+    "/moderation/products/{product_id}/unhide": _decision(
+        "product", "Product", "product_id", "Unhide", _REASON, "Lift an officer's hide"),
 }

@@ -69,7 +69,8 @@ def product_json(product, private: bool = False) -> dict:
         "created_at": timestamp(product.created_at), "updated_at": timestamp(product.updated_at),
     }
     if private:
-        data.update(status=product.status, status_reason=product.status_reason, hidden=product.hidden)
+        data.update(status=product.status, status_reason=product.status_reason, hidden=product.hidden,
+                    officer_hidden=product.officer_hidden, officer_hidden_reason=product.officer_hidden_reason)
     return data
 
 
@@ -233,7 +234,9 @@ OPENAPI_SCHEMAS = {
         "created_at": DATETIME, "updated_at": DATETIME,
         "status": {"type": "string", "enum": list(ProductStatus.ALL), "description": "Seller only"},
         "status_reason": {"type": "string", "description": "Seller only"},
-        "hidden": {"type": "boolean", "description": "Seller only"}}},
+        "hidden": {"type": "boolean", "description": "Seller only"},
+        "officer_hidden": {"type": "boolean", "description": "Seller and officers: hidden by the commune"},
+        "officer_hidden_reason": {"type": "string"}}},
 }
 
 _ID = [path_id("product_id")]
