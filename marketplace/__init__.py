@@ -87,12 +87,32 @@ def create_app(config_class=None) -> Flask:
     web.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(import_module(module).bp)
+    _connect_areas()
 
     from .cli import register_cli
 
     register_cli(app)
     logging.basicConfig(level=logging.INFO if not app.debug else logging.DEBUG)
     return app
+
+
+def _connect_areas() -> None:
+    """Reactions between areas that may not import each other: search learns which products
+    have batches (trace), reindexes when a batch changes, and when orders move stock."""
+    from .orders.status import stock_changed
+    from .search import documents, index
+    from .trace.models import Batch
+    from .trace.services import traceable_product_ids
+
+    documents.set_traceability_source(traceable_product_ids)
+    index.follow_product_part(Batch)
+    stock_changed.connect(_note_stock_change, weak=False)
+
+
+def _note_stock_change(session, product_ids) -> None:
+    from .search import index
+
+    index.note_products(session, product_ids)
 
 
 def _check_secret_key(app: Flask) -> None:

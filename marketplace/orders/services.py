@@ -153,6 +153,7 @@ def _reserve(product: Product, milli: int) -> None:
     if result.rowcount != 1:
         raise Conflict(_l("%(name)s đã hết hàng hoặc không còn đủ số lượng.", name=product.name),
                        {"cart": str(_l("hết hàng"))})
+    st.stock_changed.send(db.session, product_ids={product.id})
 
 
 def _create(buyer, delivery: dict, the_quote: Quote) -> Order:

@@ -55,6 +55,9 @@ LABELS = {
 signals = Namespace()
 # Sent inside the transaction of the change: receivers add rows to it (payment events), never I/O.
 status_changed = signals.signal("stall-order-status-changed")
+# Sent with the session and product ids whose stock moved by a bulk UPDATE the ORM does not
+# track (reserve at checkout, restock on cancel/expiry), e.g. for search's in-stock ranking.
+stock_changed = signals.signal("product-stock-changed")
 
 
 def write_transaction() -> None:
@@ -110,6 +113,7 @@ def _restock(stall_order: StallOrder) -> None:
             .values(stock_milli=Product.stock_milli + item.quantity_milli)
             .execution_options(synchronize_session=False)
         )
+    stock_changed.send(db.session, product_ids={item.product_id for item in stall_order.items})
 
 
 # ---- expiry ----------------------------------------------------------------------------------

@@ -28,17 +28,18 @@ def price_band(price: int) -> str:
     return PRICE_BANDS[-1][0]
 
 
-def _no_traceability(product_ids: set[int]) -> set[int]:
+def _no_traceability(session: Session, product_ids: set[int]) -> set[int]:
     return set()
 
 
 # Which products have traceable batches. Search does not know the trace area; it asks this
 # function, which the trace area replaces (set_traceability_source) once batches exist.
-_traceable_source: Callable[[set[int]], set[int]] = _no_traceability
+_traceable_source: Callable[[Session, set[int]], set[int]] = _no_traceability
 
 
-def set_traceability_source(func: Callable[[set[int]], set[int]] | None) -> None:
-    """Point the `traceable` field at real data: func(product ids) -> ids that have batches."""
+def set_traceability_source(func: Callable[[Session, set[int]], set[int]] | None) -> None:
+    """Point the `traceable` field at real data: func(session, product ids) -> ids that have
+    batches. The session is the one reading the documents (after a commit, a separate one)."""
     global _traceable_source
     _traceable_source = func or _no_traceability
 
@@ -87,7 +88,7 @@ def load(session: Session, ids: Iterable[int]) -> dict[int, dict]:
     products = []
     for start in range(0, len(ids), 500):
         products.extend(session.scalars(_query(ids[start:start + 500])).unique())
-    traceable = _traceable_source({p.id for p in products})
+    traceable = _traceable_source(session, {p.id for p in products})
     return {p.id: _document(p, p.id in traceable) for p in products}
 
 
@@ -98,7 +99,7 @@ def iter_all(session: Session, batch: int = 1000) -> Iterator[dict]:
         products = list(session.scalars(_query(None).where(Product.id > last).limit(batch)).unique())
         if not products:
             return
-        traceable = _traceable_source({p.id for p in products})
+        traceable = _traceable_source(session, {p.id for p in products})
         for p in products:
             yield _document(p, p.id in traceable)
         last = products[-1].id

@@ -28,6 +28,14 @@ WATCHED = {
     Category: ("name",),
 }
 _BUCKET = {Stall: "stalls", Commune: "communes", Village: "villages", Category: "categories"}
+# Rows that belong to one product (product_id) and change its document.
+PRODUCT_PARTS = {Certification, ProductImage}
+
+
+def follow_product_part(model) -> None:
+    """Reindex a product when a row of `model` (with a product_id) changes; for areas above
+    catalog (e.g. trace's batches) that search must not import."""
+    PRODUCT_PARTS.add(model)
 
 
 def _changed(obj, attrs) -> bool:
@@ -52,7 +60,7 @@ def _after_flush(session, _flush_context):
         kind = type(obj)
         if kind is Product:
             pending["products"].add(obj.id)
-        elif kind in (Certification, ProductImage):
+        elif kind in PRODUCT_PARTS:
             pending["products"].add(obj.product_id)
         elif kind in WATCHED and (obj in session.deleted or obj in session.new or _changed(obj, WATCHED[kind])):
             pending[_BUCKET[kind]].add(obj.id)

@@ -426,3 +426,12 @@ def stall_summary(stall_id: int) -> dict:
                               .where(Batch.stall_id == stall_id))
     latest = db.session.scalars(stall_batches(stall_id).limit(3)).all()
     return {"batches": batches, "stamps": int(stamps), "scans": scans, "latest": latest}
+
+
+def traceable_product_ids(session, product_ids: set[int]) -> set[int]:
+    """Which of these products have at least one batch (lô): what search's
+    "Có truy xuất nguồn gốc" facet means."""
+    if not product_ids:
+        return set()
+    rows = session.execute(select(Batch.product_id).where(Batch.product_id.in_(product_ids)).distinct())
+    return {product_id for (product_id,) in rows}
