@@ -8,6 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .config import INSTANCE_DIR, Config
+from .core.ids import IdConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 # Each area's blueprint, in the order they are registered: module path, attribute.
@@ -65,6 +66,7 @@ def create_app(config_class=None) -> Flask:
         static_folder="../static",
     )
     app.config.from_object(config_class or Config)
+    app.url_map.converters["id"] = IdConverter
     _check_secret_key(app)
     _trust_proxies(app)
     os.makedirs(app.instance_path, exist_ok=True)

@@ -12,7 +12,7 @@ from . import reports as reporting
 from .forms import ReportForm
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
-ID = "int(max=2147483647)"
+ID = "id"
 
 
 def _per_account() -> str:

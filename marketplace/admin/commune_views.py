@@ -11,7 +11,7 @@ from . import services
 from .forms import AnnouncementForm, CommuneSettingsForm
 from .views import bp
 
-ID = "int(max=2147483647)"
+ID = "id"
 
 
 def _chosen_commune():

@@ -60,7 +60,7 @@ def _edit_page(commune, status=200, **forms):
                            **forms), status
 
 
-@bp.route("/xa/<int(max=2147483647):commune_id>", methods=["GET", "POST"])
+@bp.route("/xa/<id:commune_id>", methods=["GET", "POST"])
 @admin_required
 def commune_edit(commune_id):
     commune = services.commune_for_admin(current_user, commune_id)
@@ -76,7 +76,7 @@ def commune_edit(commune_id):
     return _edit_page(commune, 422 if form.errors else 200, form=form)
 
 
-@bp.post("/xa/<int(max=2147483647):commune_id>/thon")
+@bp.post("/xa/<id:commune_id>/thon")
 @admin_required
 def commune_villages(commune_id):
     commune = services.commune_for_admin(current_user, commune_id)
@@ -90,7 +90,7 @@ def commune_villages(commune_id):
     return redirect(url_for("admin.commune_edit", commune_id=commune.id))
 
 
-@bp.post("/xa/<int(max=2147483647):commune_id>/can-bo")
+@bp.post("/xa/<id:commune_id>/can-bo")
 @admin_required
 def officer_assign(commune_id):
     commune = services.commune_for_admin(current_user, commune_id)
@@ -106,7 +106,7 @@ def officer_assign(commune_id):
     return _edit_page(commune, 422, officer_form=form)
 
 
-@bp.post("/xa/<int(max=2147483647):commune_id>/can-bo/<int(max=2147483647):user_id>/bo")
+@bp.post("/xa/<id:commune_id>/can-bo/<id:user_id>/bo")
 @admin_required
 def officer_unassign(commune_id, user_id):
     commune = services.commune_for_admin(current_user, commune_id)

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..core.ids import as_id
 from ..catalog import services as catalog
 from ..catalog.models import Product
 from ..communes.models import Commune, Village
@@ -120,7 +121,7 @@ def scope(actor, commune_id: int | None) -> list[int] | None:
     communes (None = every commune, for an admin). Forbidden/NotFound otherwise."""
     if commune_id:
         # Ids are 32-bit columns: a bigger number from a query string is simply not found.
-        commune = db.session.get(Commune, commune_id) if 0 < commune_id < 2**31 else None
+        commune = db.session.get(Commune, commune_id) if as_id(commune_id) else None
         if commune is None:
             raise NotFound(_l("Không tìm thấy xã."))
         require_manage(actor, commune.id, "dashboard.view", commune)

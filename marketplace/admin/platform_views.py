@@ -15,7 +15,7 @@ from . import services
 from .forms import CategoryForm, VillagesCsvForm
 from .views import bp
 
-ID = "int(max=2147483647)"
+ID = "id"
 MAX_CSV_BYTES = 512 * 1024
 
 

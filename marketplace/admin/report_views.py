@@ -19,7 +19,7 @@ from .forms import ReasonForm, ResolveForm
 from .models import ReportStatus
 from .views import bp
 
-ID = "int(max=2147483647)"
+ID = "id"
 
 
 def _resolve_form(report, formdata=None):

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
+from ..core.ids import as_id
 from ..accounts.models import User
 from ..catalog import services as catalog
 from ..catalog.models import Product
@@ -57,7 +58,7 @@ def audit_entries(actor, action: str = "", who: str = "", target_type: str = "",
 
 def commune_for_officer(actor, commune_id: int) -> Commune:
     """A commune the actor manages (settings, announcements); NotFound or Forbidden."""
-    commune = db.session.get(Commune, commune_id) if 0 < commune_id < 2**31 else None
+    commune = db.session.get(Commune, commune_id) if as_id(commune_id) else None
     if commune is None:
         raise NotFound(_l("Không tìm thấy xã."))
     require_manage(actor, commune.id, "commune.view", commune)

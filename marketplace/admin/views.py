@@ -42,7 +42,7 @@ KINDS = {
 
 
 # Ids in URLs are capped at the 32-bit column range: a bigger number is a 404, not a DB error.
-ITEM = "<kind>/<int(max=2147483647):item_id>"
+ITEM = "<kind>/<id:item_id>"
 
 
 def _kind(kind: str):

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
+from ..core.ids import as_id
 from ..communes.services import managed_commune_ids, require_manage
 from ..core import audit, images
 from ..core.errors import Conflict, NotFound, ValidationError, deny
@@ -136,7 +137,7 @@ def clean_product_data(data: dict) -> dict:
     clean["description"] = nfc_multiline(clean["description"])[:5000]
     if not clean["name"]:
         errors["name"] = _l("Nhập tên sản phẩm.")
-    clean["category_id"] = _as_id(clean["category_id"])
+    clean["category_id"] = as_id(clean["category_id"])
     if db.session.get(Category, clean["category_id"] or 0) is None:
         errors["category_id"] = _l("Chọn danh mục.")
     unit = UNITS.get(clean["unit"] or "")
@@ -247,7 +248,7 @@ def update_product(actor, product_id: int, data: dict, photos=(), certifications
     clean, certs = _clean_all({**current, **{k: v for k, v in data.items() if k in FIELDS}},
                               certifications if certifications is not None else [])
     photos = [p for p in photos if p]
-    remove = {int(i) for i in remove_photo_ids if _as_id(i)}
+    remove = {int(i) for i in remove_photo_ids if as_id(i)}
     keep = [img for img in product.images if img.id not in remove]
     removed = [img.key for img in product.images if img.id in remove]
     if len(keep) + len(photos) > MAX_PHOTOS:
@@ -400,12 +401,6 @@ def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _as_id(value) -> int | None:
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value < 2**31 else None
 
 
 def _add_photos(product: Product, photos) -> None:

@@ -9,7 +9,7 @@ from .filters import BrowseForm, page_number
 bp = Blueprint("catalog", __name__)
 
 
-@bp.get("/san-pham/<int(max=2147483647):product_id>-<slug>")
+@bp.get("/san-pham/<id:product_id>-<slug>")
 def product(product_id, slug):
     product = services.get_visible(product_id)
     if slug != product.slug:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from ..core.ids import MAX_ID
 from ..catalog.models import Product
 from ..catalog.units import format_quantity, parse_quantity, quantity_error
 from ..core.errors import ValidationError
@@ -13,7 +14,6 @@ from ..extensions import db
 from .models import CartItem
 
 MAX_LINES = 50
-MAX_ID = 2**31 - 1  # ids past the integer column are no product, not a database error
 
 
 @dataclass

@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from ..core.ids import as_id
 from ..core import audit
 from ..core.errors import NotFound, ValidationError, deny
 from ..core.text import nfc
@@ -109,7 +110,7 @@ def record_payout(actor, stall_id: int, amount: int, reference: str) -> LedgerEn
     at most what the stall is owed (checked under the write lock, so two payouts cannot
     overdraw it). Audited."""
     _require_admin(actor, "ledger.payout")
-    if not isinstance(stall_id, int) or not 0 < stall_id < 2**31:  # ids are 32-bit columns
+    if not isinstance(stall_id, int) or as_id(stall_id) is None:
         raise NotFound(_l("Không tìm thấy gian hàng."))
     reference = nfc(reference)[:80]
     errors = {}

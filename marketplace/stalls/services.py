@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from ..core.ids import as_id
 from ..communes.models import Commune, Village
 from ..communes.services import managed_commune_ids, require_manage
 from ..core import audit, images
@@ -67,11 +68,11 @@ def clean_stall_data(data: dict) -> dict:
         clean["phone"] = normalize_phone(clean.get("phone") or "")
     except ValueError:
         errors["phone"] = _l("Số điện thoại không hợp lệ.")
-    clean["commune_id"] = _as_id(clean.get("commune_id"))
+    clean["commune_id"] = as_id(clean.get("commune_id"))
     commune = db.session.get(Commune, clean["commune_id"] or 0)
     if commune is None:
         errors["commune_id"] = _l("Chọn xã có chợ.")
-    village_id = _as_id(clean.get("village_id"))
+    village_id = as_id(clean.get("village_id"))
     if village_id and (commune is None or db.session.get(Village, village_id) not in commune.villages):
         errors["village_id"] = _l("Thôn/ấp không thuộc xã đã chọn.")
     clean["village_id"] = village_id
@@ -182,13 +183,6 @@ def count_by_status(commune_id: int | None = None) -> dict[str, int]:
     return dict(db.session.execute(query).all())
 
 
-def _as_id(value) -> int | None:
-    """An id from a form or JSON body; anything that is not a positive integer is None."""
-    try:
-        value = int(value)
-    except (TypeError, ValueError):
-        return None
-    return value if 0 < value < 2**31 else None
 
 
 def _store_cover(stream) -> str:

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..core.ids import MAX_ID
 from ..catalog.units import parse_quantity
 from .models import EventKind
 from .sheets import LAYOUTS
@@ -79,7 +80,7 @@ class EventForm(FlaskForm):
     place = StringField(_l("Địa điểm"), validators=[Optional(), Length(max=255)])
     note = TextAreaField(_l("Ghi chú"), validators=[Optional(), Length(max=2000)])
     photo = FileField(_l("Ảnh (không bắt buộc)"), render_kw={"accept": "image/*", "capture": "environment"})
-    corrects_id = IntegerField(_l("Đính chính cho sự kiện"), validators=[Optional(), NumberRange(1, 2**31 - 1)])
+    corrects_id = IntegerField(_l("Đính chính cho sự kiện"), validators=[Optional(), NumberRange(1, MAX_ID)])
 
     def to_data(self) -> dict:
         return {k: getattr(self, k).data for k in

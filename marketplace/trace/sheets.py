@@ -4,7 +4,6 @@ QR modules are drawn as filled rectangles (one per horizontal run) so the code s
 any printer resolution; each code keeps a 4-module quiet zone inside its label.
 """
 import io
-import os
 from dataclasses import dataclass
 
 import qrcode
@@ -13,11 +12,11 @@ from qrcode.exceptions import DataOverflowError
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from ..core.pdf import register_fonts
+
 QUIET = 4
-FONT_DIR = os.environ.get("DEJAVU_DIR", "/usr/share/fonts/truetype/dejavu")
 CALL_TO_ACTION = "Quét để xem nguồn gốc"
 
 
@@ -56,17 +55,6 @@ LAYOUTS = {
     "roll-40": Layout("Cuộn in nhiệt 40 mm (40×40 mm)", (40 * mm, 40 * mm), 1, 1, 40 * mm, 40 * mm,
                       qr_side=27 * mm, qr_top=True, font_size=6),
 }
-
-
-def _fonts() -> tuple[str, str]:
-    """DejaVu Sans (Vietnamese glyphs); reportlab's bundled fonts lack them, so it is required."""
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        regular, bold = os.path.join(FONT_DIR, "DejaVuSans.ttf"), os.path.join(FONT_DIR, "DejaVuSans-Bold.ttf")
-        if not os.path.exists(regular):
-            raise RuntimeError(f"DejaVuSans.ttf not found in {FONT_DIR}: install fonts-dejavu-core")
-        pdfmetrics.registerFont(TTFont("DejaVuSans", regular))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", bold if os.path.exists(bold) else regular))
-    return "DejaVuSans", "DejaVuSans-Bold"
 
 
 def qr_matrix(data: str, version: int | None = None, mask: int | None = None) -> list[list[bool]]:
@@ -180,7 +168,7 @@ def stamp_sheet_pdf(stamps: list[tuple[int, str]], product_name: str, batch_code
                     layout_name: str = "a4-5x13") -> bytes:
     """A PDF of labels, one per (serial, url), in the chosen layout (see LAYOUTS)."""
     layout = LAYOUTS[layout_name]
-    fonts = _fonts()
+    fonts = register_fonts()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=layout.page, pageCompression=1)
     pdf.setTitle(f"Tem truy xuất — {product_name} — lô {batch_code}")

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.ids import as_id
 from ..catalog import services as catalog
 from ..communes import services as communes
 from ..catalog.units import format_quantity
@@ -75,13 +76,13 @@ def _own_stall():
 def batches():
     stall = _own_stall()
     product_id = request.args.get("san_pham", type=int)
-    product_id = product_id if product_id and 0 < product_id < 2**31 else None
+    product_id = as_id(product_id)
     page = db.paginate(services.stall_batches(stall.id, product_id), per_page=30, error_out=False)
     products = db.session.scalars(catalog.stall_products(stall)).all()
     return render_template("trace/batches.html", stall=stall, page=page, products=products, product_id=product_id)
 
 
-@bp.route("/gian-hang-cua-toi/san-pham/<int(max=2147483647):product_id>/lo-moi", methods=["GET", "POST"])
+@bp.route("/gian-hang-cua-toi/san-pham/<id:product_id>/lo-moi", methods=["GET", "POST"])
 @login_required
 def new_batch(product_id):
     product = catalog.get_owned(current_user, product_id)
@@ -93,7 +94,7 @@ def new_batch(product_id):
     return render_template("trace/batch_form.html", form=form, product=product, batch=None)
 
 
-@bp.route(MINE + "/<int(max=2147483647):batch_id>/sua", methods=["GET", "POST"])
+@bp.route(MINE + "/<id:batch_id>/sua", methods=["GET", "POST"])
 @login_required
 def edit_batch(batch_id):
     batch = services.get_owned_batch(current_user, batch_id)
@@ -106,7 +107,7 @@ def edit_batch(batch_id):
     return render_template("trace/batch_form.html", form=form, product=batch.product, batch=batch)
 
 
-@bp.post(MINE + "/<int(max=2147483647):batch_id>/xoa")
+@bp.post(MINE + "/<id:batch_id>/xoa")
 @login_required
 def delete_batch(batch_id):
     services.delete_batch(current_user, batch_id)
@@ -114,7 +115,7 @@ def delete_batch(batch_id):
     return redirect(url_for("trace.batches"))
 
 
-@bp.get(MINE + "/<int(max=2147483647):batch_id>")
+@bp.get(MINE + "/<id:batch_id>")
 @login_required
 def batch(batch_id):
     report = services.batch_scan_report(current_user, batch_id, limit=20)
@@ -122,7 +123,7 @@ def batch(batch_id):
                            sheet_form=SheetForm(formdata=None))
 
 
-@bp.route(MINE + "/<int(max=2147483647):batch_id>/su-kien", methods=["GET", "POST"])
+@bp.route(MINE + "/<id:batch_id>/su-kien", methods=["GET", "POST"])
 @login_required
 def add_event(batch_id):
     batch = services.get_owned_batch(current_user, batch_id)
@@ -134,7 +135,7 @@ def add_event(batch_id):
     return render_template("trace/event_form.html", form=form, batch=batch)
 
 
-@bp.post(MINE + "/<int(max=2147483647):batch_id>/su-kien/<int(max=2147483647):event_id>/xoa")
+@bp.post(MINE + "/<id:batch_id>/su-kien/<id:event_id>/xoa")
 @login_required
 def delete_event(batch_id, event_id):
     services.delete_event(current_user, batch_id, event_id)
@@ -142,7 +143,7 @@ def delete_event(batch_id, event_id):
     return redirect(url_for("trace.batch", batch_id=batch_id))
 
 
-@bp.post(MINE + "/<int(max=2147483647):batch_id>/tem")
+@bp.post(MINE + "/<id:batch_id>/tem")
 @login_required
 def issue_stamps(batch_id):
     form = IssueStampsForm()
@@ -153,7 +154,7 @@ def issue_stamps(batch_id):
     return redirect(url_for("trace.batch", batch_id=batch_id, _anchor="tem"))
 
 
-@bp.get(MINE + "/<int(max=2147483647):batch_id>/tem.pdf")
+@bp.get(MINE + "/<id:batch_id>/tem.pdf")
 @login_required
 def stamp_sheet(batch_id):
     batch = services.get_owned_batch(current_user, batch_id)
@@ -166,7 +167,7 @@ def stamp_sheet(batch_id):
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@bp.get(MINE + "/<int(max=2147483647):batch_id>/tem/<int(max=2147483647):serial>.png")
+@bp.get(MINE + "/<id:batch_id>/tem/<id:serial>.png")
 @login_required
 def stamp_png(batch_id, serial):
     stamp = services.owned_stamp(current_user, batch_id, serial)

@@ -3,6 +3,8 @@ buyer's report by suspending the stall, which takes its products off the storefr
 Served from the suite's database with CSRF on, driven by Debian's chromium."""
 import re
 
+from playwright.sync_api import expect
+
 from marketplace.extensions import db
 from marketplace.stalls.models import Stall, StallStatus
 from tests.e2e.conftest import horizontal_overflow
@@ -31,7 +33,7 @@ def test_officer_approves_a_stall_from_the_queue(page, make):
     section = page.locator("section.review", has_text="Mật ong nhà Hà")
     section.get_by_role("button", name="Duyệt", exact=True).click()
     page.wait_for_url(re.compile("/quan-ly/duyet$"))
-    assert page.get_by_text("Đã duyệt “Mật ong nhà Hà”").is_visible()
+    expect(page.get_by_text("Đã duyệt “Mật ong nhà Hà”")).to_be_visible()
     db.session.expire_all()
     assert db.session.get(Stall, pending.id).status == StallStatus.APPROVED
     page.goto("/quan-ly/so-lieu")
@@ -59,7 +61,7 @@ def test_buyer_report_leads_to_a_suspension(page, make):
     page.get_by_label("Mô tả").fill("Vải mua ở chợ đầu mối, không phải của xã")
     page.get_by_role("button", name="Gửi báo cáo").click()
     page.wait_for_url(re.compile("/bao-cao/cua-toi$"))
-    assert page.get_by_text("Đang xem xét").is_visible()
+    expect(page.get_by_text("Đang xem xét")).to_be_visible()
     log_out(page)
 
     log_in(page, officer)
@@ -82,4 +84,4 @@ def test_buyer_report_leads_to_a_suspension(page, make):
 
     log_in(page, buyer)
     page.goto("/bao-cao/cua-toi")
-    assert page.get_by_text("Đã kiểm tra: hàng không sản xuất tại xã").is_visible()
+    expect(page.get_by_text("Đã kiểm tra: hàng không sản xuất tại xã")).to_be_visible()

@@ -3,6 +3,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import horizontal_overflow
 
@@ -23,12 +24,12 @@ def test_buyer_browses_from_home_through_the_commune_to_a_product(page, make):
     make.product(stall_obj=make.stall(commune_obj=make.commune("Chợ Lách")), name="Bưởi da xanh", price=45000)
 
     page.goto("/")
-    assert page.get_by_text("Vải sớm Phúc Hòa").first.is_visible()
+    expect(page.get_by_text("Vải sớm Phúc Hòa").first).to_be_visible()
     assert horizontal_overflow(page) <= 0
 
     page.get_by_role("link", name=re.compile("Chợ Phúc Hòa")).first.click()
     page.wait_for_load_state()
-    assert page.get_by_text("Vải sớm Phúc Hòa").first.is_visible()
+    expect(page.get_by_text("Vải sớm Phúc Hòa").first).to_be_visible()
     assert page.get_by_text("Bưởi da xanh").count() == 0  # another commune's product is not listed here
     assert horizontal_overflow(page) <= 0
 
@@ -36,5 +37,5 @@ def test_buyer_browses_from_home_through_the_commune_to_a_product(page, make):
     page.wait_for_url(re.compile(r"/san-pham/\d+-vai-som-phuc-hoa$"))
     heading = page.get_by_role("heading", level=1)
     assert heading.inner_text().strip() == "Vải sớm Phúc Hòa"
-    assert page.get_by_text(re.compile(r"55\.000\s₫\s*/\s*kg")).first.is_visible()
+    expect(page.get_by_text(re.compile(r"55\.000\s₫\s*/\s*kg")).first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

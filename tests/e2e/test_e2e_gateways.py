@@ -4,6 +4,7 @@ simulated server notification marks the order paid and the buyer's page shows it
 import urllib.parse
 
 import pytest
+from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.payments.gateways import http, vnpay
@@ -77,12 +78,12 @@ def test_vnpay_checkout_redirect_verifies_then_ipn_marks_paid(page, make, provid
 
     page.unroute("**/thanh-toan/*")
     page.goto(f"/thanh-toan/vnpay/ket-qua/{payment.reference}")  # coming back shows, never marks paid
-    assert page.get_by_text("đang chờ cổng thanh toán xác nhận").is_visible()
+    expect(page.get_by_text("đang chờ cổng thanh toán xác nhận")).to_be_visible()
     reply = page.request.get("/api/v1/payments/vnpay/ipn?" + urllib.parse.urlencode(gn.vnpay_ipn(payment.reference, payment.amount)))
     assert reply.json() == {"RspCode": "00", "Message": "Confirm Success"}
     page.get_by_role("link", name="Xem đơn hàng").click()
     for so in payment.order.stall_orders:
-        assert page.locator(f"#so-{so.code}").get_by_text("Đã thanh toán").first.is_visible()
+        expect(page.locator(f"#so-{so.code}").get_by_text("Đã thanh toán").first).to_be_visible()
     assert page.get_by_role("button", name="VNPAY").count() == 0
 
 
@@ -129,7 +130,8 @@ def test_seller_ledger_and_admin_payouts_fit_a_phone(page, make, client, gateway
 
     log_in(page, product.stall.owner)
     page.goto("/gian-hang-cua-toi/so-du")
-    assert page.get_by_text("Bán qua cổng thanh toán").is_visible() and horizontal_overflow(page) <= 0
+    expect(page.get_by_text("Bán qua cổng thanh toán")).to_be_visible()
+    assert horizontal_overflow(page) <= 0
     context_admin = page.context.browser.new_context(viewport=page.viewport_size, base_url=page.url.split("/gian")[0])
     admin_page = context_admin.new_page()
     log_in(admin_page, make.user(name="Quản trị tỉnh", admin=True))
@@ -138,7 +140,7 @@ def test_seller_ledger_and_admin_payouts_fit_a_phone(page, make, client, gateway
     admin_page.get_by_label("Mã giao dịch ngân hàng").fill("FT26112200077")
     admin_page.get_by_role("button", name="Ghi nhận đã chuyển khoản").click()
     admin_page.wait_for_load_state()
-    assert admin_page.get_by_text("Đã ghi nhận khoản chi trả.").is_visible()
+    expect(admin_page.get_by_text("Đã ghi nhận khoản chi trả.")).to_be_visible()
     context_admin.close()
     page.reload()
-    assert page.get_by_text("Chợ Xã đã chuyển khoản").is_visible()
+    expect(page.get_by_text("Chợ Xã đã chuyển khoản")).to_be_visible()

@@ -1,5 +1,7 @@
 """The harness itself, on pages every tree has: the phone-width home page and the login form
 (with CSRF on, as a real browser submits it)."""
+from playwright.sync_api import expect
+
 from tests.e2e.conftest import horizontal_overflow
 from tests.factories import PASSWORD
 
@@ -21,7 +23,7 @@ def test_household_logs_in_with_the_phone_number_as_typed(page, make):
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(lambda url: "/dang-nhap" not in url)
 
-    assert page.get_by_role("link", name="Nguyễn Văn Thành").is_visible()
+    expect(page.get_by_role("link", name="Nguyễn Văn Thành")).to_be_visible()
     assert horizontal_overflow(page) <= 0
 
 
@@ -33,5 +35,5 @@ def test_wrong_password_keeps_the_phone_and_says_why(page, make):
     page.get_by_label("Mật khẩu").fill("khong-dung-mat-khau")
     page.locator("main").get_by_role("button", name="Đăng nhập").click()
 
-    assert page.get_by_role("alert").first.is_visible()
+    expect(page.get_by_role("alert").first).to_be_visible()
     assert page.get_by_label("Số điện thoại").input_value() == "0900 000 102"

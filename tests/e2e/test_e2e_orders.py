@@ -3,12 +3,11 @@ delivery; the bank's notification arrives and the order page shows it paid. The 
 in a thread from the suite's database with CSRF protection on, driven by Debian's chromium."""
 
 import pytest
+from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.orders.models import StallOrder
-from tests.e2e.conftest import horizontal_overflow
-
-from tests.e2e.conftest import SEPAY_KEY
+from tests.e2e.conftest import SEPAY_KEY, horizontal_overflow
 
 
 @pytest.fixture
@@ -33,7 +32,8 @@ def test_order_from_two_stalls_vietqr_and_cod_then_bank_confirms(phone, make):
     add_to_cart(phone, honey, "1")
 
     phone.goto("/gio-hang")
-    assert phone.get_by_text(lychee.stall.name).is_visible() and phone.get_by_text(honey.stall.name).is_visible()
+    expect(phone.get_by_text(lychee.stall.name)).to_be_visible()
+    expect(phone.get_by_text(honey.stall.name)).to_be_visible()
     phone.get_by_role("link", name="Đặt hàng").click()
 
     phone.get_by_label("Họ tên người nhận").fill("Phạm Thị Mua")
@@ -49,7 +49,7 @@ def test_order_from_two_stalls_vietqr_and_cod_then_bank_confirms(phone, make):
     phone.wait_for_url("**/don-hang/CX*")
     qr = phone.locator("img.qr")
     assert qr.count() == 1 and qr.evaluate("img => img.complete && img.naturalWidth > 0")
-    assert phone.get_by_text("Trả tiền mặt khi nhận hàng").is_visible()
+    expect(phone.get_by_text("Trả tiền mặt khi nhận hàng")).to_be_visible()
     assert horizontal_overflow(phone) <= 0
 
     db.session.expire_all()
@@ -63,5 +63,5 @@ def test_order_from_two_stalls_vietqr_and_cod_then_bank_confirms(phone, make):
 
     phone.reload()
     section = phone.locator(f"#so-{vietqr_order.code}")
-    assert section.get_by_text("Đã thanh toán").first.is_visible()
+    expect(section.get_by_text("Đã thanh toán").first).to_be_visible()
     assert phone.locator("img.qr").count() == 0

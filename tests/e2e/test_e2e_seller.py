@@ -6,6 +6,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 from PIL import Image
 
 from marketplace.catalog.models import Product, ProductStatus
@@ -72,7 +73,7 @@ def test_household_opens_a_stall_on_a_phone(phone, make, tmp_path):
     phone.get_by_label("Tên chủ tài khoản").fill("Nguyễn Văn Tiệp")
     phone.get_by_role("button", name="Gửi đăng ký").click()
     phone.wait_for_url(re.compile("/gian-hang-cua-toi$"))
-    assert phone.get_by_text("Chờ duyệt").first.is_visible()
+    expect(phone.get_by_text("Chờ duyệt").first).to_be_visible()
     assert horizontal_overflow(phone) <= 0
 
     db.session.expire_all()
@@ -103,7 +104,7 @@ def test_approved_seller_lists_a_per_kg_product_with_a_photo(phone, make, tmp_pa
     phone.get_by_label("Mua tối thiểu").fill("1")
     phone.get_by_role("button", name="Đăng sản phẩm").click()
     phone.wait_for_url(re.compile("/gian-hang-cua-toi$"))
-    assert phone.get_by_text("Đã thêm sản phẩm.").is_visible()
+    expect(phone.get_by_text("Đã thêm sản phẩm.")).to_be_visible()
     assert horizontal_overflow(phone) <= 0
 
     db.session.expire_all()
@@ -111,6 +112,6 @@ def test_approved_seller_lists_a_per_kg_product_with_a_photo(phone, make, tmp_pa
     assert (product.status, product.step_milli, product.min_milli, len(product.images)) == (
         ProductStatus.APPROVED, 500, 1000, 1)
     phone.goto(f"/gian-hang/{stall.slug}")
-    assert phone.get_by_text("Bưởi da xanh").first.is_visible()
-    assert phone.get_by_text(re.compile(r"45\.000\s₫\s*/\s*kg")).first.is_visible()
+    expect(phone.get_by_text("Bưởi da xanh").first).to_be_visible()
+    expect(phone.get_by_text(re.compile(r"45\.000\s₫\s*/\s*kg")).first).to_be_visible()
     assert horizontal_overflow(phone) <= 0

@@ -1,6 +1,7 @@
 """A seller on a 360 px phone turns a confirmed COD order into a shipment, prints its label,
 records the carrier's updates up to delivered, and the public tracking page follows."""
 import pytest
+from playwright.sync_api import expect
 
 from marketplace.extensions import db
 from marketplace.orders.models import StallOrder
@@ -27,7 +28,7 @@ def test_seller_ships_a_cod_order_from_a_phone(phone, make):
     assert horizontal_overflow(phone) <= 0
     phone.get_by_label("Mã vận đơn của hãng (nếu đã có)").fill("EL491610888VN")
     phone.get_by_role("button", name="Tạo vận đơn").click()
-    assert phone.get_by_text("sai chữ số kiểm tra").first.is_visible()
+    expect(phone.get_by_text("sai chữ số kiểm tra").first).to_be_visible()
     phone.get_by_label("Mã vận đơn của hãng (nếu đã có)").fill("EL491610889VN")
     phone.get_by_role("button", name="Tạo vận đơn").click()
     phone.wait_for_url("**/gian-hang-cua-toi/van-don/VD*")
@@ -43,4 +44,5 @@ def test_seller_ships_a_cod_order_from_a_phone(phone, make):
     assert db.session.get(StallOrder, so.id).status == "delivered"
 
     phone.goto("/track/EL491610889VN")
-    assert phone.get_by_text("Đã giao hàng").first.is_visible() and horizontal_overflow(phone) <= 0
+    expect(phone.get_by_text("Đã giao hàng").first).to_be_visible()
+    assert horizontal_overflow(phone) <= 0

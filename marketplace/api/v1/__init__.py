@@ -4,7 +4,7 @@ from importlib import import_module
 
 from flask import Blueprint
 
-from ...extensions import csrf, limiter
+from ...extensions import csrf
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, not cookies: no CSRF surface

@@ -9,6 +9,7 @@ from flask import current_app, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from ...core.ids import MAX_ID
 from ...accounts import services as accounts
 from ...catalog.units import MILLI, parse_quantity
 from ...core.errors import NotFound, ServiceError, ValidationError, deny
@@ -17,7 +18,6 @@ from ...extensions import db
 # A JSON body is a few fields; anything bigger is refused with 413 before it is parsed.
 MAX_JSON_BYTES = 256 * 1024
 # Ids are 32-bit integers on PostgreSQL; a bigger number in a URL is simply not found.
-MAX_ID = 2**31 - 1
 ID = f"int(max={MAX_ID})"
 # Quantities are stored in 32-bit integer thousandths: keep them well inside that range.
 MAX_QUANTITY_MILLI = 1_000_000 * MILLI

@@ -3,6 +3,7 @@ GET /trace/{code} with `genuine`."""
 from flask import Response, request
 from flask_babel import lazy_gettext as _l
 
+from ...core.ids import as_id
 from ...catalog import services as catalog
 from ...core.errors import NotFound
 from ...catalog.units import format_quantity
@@ -62,14 +63,14 @@ def create_batch(user):
     return batch_json(services.create_batch(user, product.id, _present(form, data))), 201
 
 
-@bp.get("/trace/batches/<int(max=2147483647):batch_id>")
+@bp.get("/trace/batches/<id:batch_id>")
 @token_required
 def get_batch(user, batch_id):
     batch = services.get_owned_batch(user, batch_id)
     return {**batch_json(batch), "events": [event_json(e) for e in batch.events]}
 
 
-@bp.patch("/trace/batches/<int(max=2147483647):batch_id>")
+@bp.patch("/trace/batches/<id:batch_id>")
 @token_required
 def update_batch(user, batch_id):
     batch = services.get_owned_batch(user, batch_id)
@@ -78,20 +79,20 @@ def update_batch(user, batch_id):
     return batch_json(services.update_batch(user, batch.id, _present(form, data)))
 
 
-@bp.delete("/trace/batches/<int(max=2147483647):batch_id>")
+@bp.delete("/trace/batches/<id:batch_id>")
 @token_required
 def delete_batch(user, batch_id):
     services.delete_batch(user, batch_id)
     return "", 204
 
 
-@bp.get("/trace/batches/<int(max=2147483647):batch_id>/events")
+@bp.get("/trace/batches/<id:batch_id>/events")
 @token_required
 def list_events(user, batch_id):
     return {"items": [event_json(e) for e in services.get_owned_batch(user, batch_id).events]}
 
 
-@bp.post("/trace/batches/<int(max=2147483647):batch_id>/events")
+@bp.post("/trace/batches/<id:batch_id>/events")
 @token_required
 def create_event(user, batch_id):
     data = json_body()
@@ -99,7 +100,7 @@ def create_event(user, batch_id):
     return event_json(services.add_event(user, batch_id, form.to_data(), corrects_id=form.corrects_id.data)), 201
 
 
-@bp.patch("/trace/batches/<int(max=2147483647):batch_id>/events/<int(max=2147483647):event_id>")
+@bp.patch("/trace/batches/<id:batch_id>/events/<id:event_id>")
 @token_required
 def update_event(user, batch_id, event_id):
     batch = services.get_owned_batch(user, batch_id)
@@ -111,14 +112,14 @@ def update_event(user, batch_id, event_id):
     return event_json(services.update_event(user, batch_id, event_id, {k: v for k, v in form.to_data().items() if k in data}))
 
 
-@bp.delete("/trace/batches/<int(max=2147483647):batch_id>/events/<int(max=2147483647):event_id>")
+@bp.delete("/trace/batches/<id:batch_id>/events/<id:event_id>")
 @token_required
 def delete_event(user, batch_id, event_id):
     services.delete_event(user, batch_id, event_id)
     return "", 204
 
 
-@bp.post("/trace/batches/<int(max=2147483647):batch_id>/stamps")
+@bp.post("/trace/batches/<id:batch_id>/stamps")
 @token_required
 def issue_stamps(user, batch_id):
     form = form_from_json(IssueStampsForm, json_body())
@@ -126,7 +127,7 @@ def issue_stamps(user, batch_id):
     return {"first_serial": first, "last_serial": last, "stamp_count": last}, 201
 
 
-@bp.get("/trace/batches/<int(max=2147483647):batch_id>/stamps.pdf")
+@bp.get("/trace/batches/<id:batch_id>/stamps.pdf")
 @token_required
 def stamp_sheet(user, batch_id):
     batch = services.get_owned_batch(user, batch_id)
@@ -136,7 +137,7 @@ def stamp_sheet(user, batch_id):
     return Response(pdf, mimetype="application/pdf")
 
 
-@bp.get("/trace/batches/<int(max=2147483647):batch_id>/scans")
+@bp.get("/trace/batches/<id:batch_id>/scans")
 @token_required
 def batch_scans(user, batch_id):
     report = services.batch_scan_report(user, batch_id)
@@ -177,7 +178,7 @@ def _int(value) -> int:
         number = int(value)
     except (TypeError, ValueError):
         return 0
-    return number if 0 < number < 2**31 else 0
+    return as_id(number) or 0
 
 
 def _present(form, data: dict) -> dict:
