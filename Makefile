@@ -24,7 +24,7 @@ install-run: $(VENV)/.installed-run
 install: $(VENV)/.installed
 
 translations: install-run
-	$(BIN)/pybabel compile --use-fuzzy --statistics -d marketplace/translations
+	$(BIN)/pybabel compile --statistics -d marketplace/translations
 
 db: install-run translations
 	FLASK_DEBUG=1 $(BIN)/flask db upgrade
