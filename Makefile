@@ -55,3 +55,9 @@ messages: install
 # Stamp-sheet PDF time for 1,000 stamps and trace page latency (a measurement, not a test).
 bench-trace: install
 	$(BIN)/python bench/trace_bench.py
+
+# Throughput, latency, work items, page weight and Lighthouse on this machine: one table and
+# bench/results.json (a measurement, not a test). BENCH_PRODUCTS, BENCH_SECONDS, BENCH_DATABASE_URL
+# (PostgreSQL; its tables are replaced) override the defaults; wrk is used when installed.
+bench: install translations
+	$(BIN)/python bench/bench.py
