@@ -34,8 +34,8 @@ class Product(db.Model):
         # The storefront's "newest first" order (catalog.services.browse), whole market, per
         # category and per stall: a LIMIT reads a few index entries instead of sorting them all.
         Index("ix_products_newest", "status", "hidden", "deleted_at", "featured", "created_at", "id"),
-        Index("ix_products_category_newest", "category_id", "featured", "created_at", "id"),
-        Index("ix_products_stall_newest", "stall_id", "featured", "created_at", "id"),
+        Index("ix_products_category_newest", "category_id", "status", "hidden", "deleted_at", "featured", "created_at", "id"),
+        Index("ix_products_stall_newest", "stall_id", "status", "hidden", "deleted_at", "featured", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -54,7 +54,9 @@ def browse(commune_id=None, category_id=None, stall_id=None, min_price=None, max
     """The visible products narrowed by the storefront's filters, in a stable order."""
     query = visible_products()
     if commune_id:
-        query = query.where(Stall.commune_id == commune_id)
+        # Through the commune's stalls, so the database reads their products by stall_id instead
+        # of walking the whole market's listing index and dropping other communes' rows.
+        query = query.where(Product.stall_id.in_(select(Stall.id).where(Stall.commune_id == commune_id)))
     if category_id:
         query = query.where(Product.category_id == category_id)
     if stall_id:

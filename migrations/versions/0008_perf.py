@@ -19,8 +19,8 @@ def upgrade():
     with op.batch_alter_table("products", schema=None) as batch_op:
         batch_op.create_index("ix_products_newest", ["status", "hidden", "deleted_at", "featured", "created_at", "id"],
                                unique=False)
-        batch_op.create_index("ix_products_category_newest", ["category_id", "featured", "created_at", "id"], unique=False)
-        batch_op.create_index("ix_products_stall_newest", ["stall_id", "featured", "created_at", "id"], unique=False)
+        batch_op.create_index("ix_products_category_newest", ["category_id", "status", "hidden", "deleted_at", "featured", "created_at", "id"], unique=False)
+        batch_op.create_index("ix_products_stall_newest", ["stall_id", "status", "hidden", "deleted_at", "featured", "created_at", "id"], unique=False)
 
 
 def downgrade():
