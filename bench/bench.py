@@ -227,8 +227,8 @@ def load_pages(port, paths, connections, workdir) -> dict:
                               f"http://127.0.0.1:{port}", "--", paths_file],
                              capture_output=True, text=True, timeout=SECONDS + 60).stdout
         r = json.loads(out.split("RESULT ", 1)[1])
-        return {"rps": round(r["requests"] / (r["duration_us"] / 1e6), 1), "p50_ms": r["p50"] / 1000,
-                "p95_ms": r["p95"] / 1000, "p99_ms": r["p99"] / 1000, "errors": r["errors"], "requests": r["requests"]}
+        return {"rps": round(r["requests"] / (r["duration_us"] / 1e6), 1), "p50_ms": round(r["p50"] / 1000, 1),
+                "p95_ms": round(r["p95"] / 1000, 1), "p99_ms": round(r["p99"] / 1000, 1), "errors": r["errors"], "requests": r["requests"]}
     out = subprocess.run([PYTHON, __file__, "--load", str(port), str(connections), paths_file],
                          capture_output=True, text=True, timeout=SECONDS + 60).stdout
     return json.loads(out.strip().splitlines()[-1])

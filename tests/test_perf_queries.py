@@ -102,3 +102,22 @@ def test_pages_stay_under_a_small_bound(app, make, client):
     counts = page_counts(make, client, FEW)
     too_many = {name: n for name, n in counts.items() if n > 15}
     assert not too_many, too_many
+
+
+def test_the_lean_page_count_counts_what_the_page_lists(make):
+    from sqlalchemy import select
+
+    from marketplace.catalog import services as catalog
+    from marketplace.stalls.models import StallStatus
+
+    stall = make.stall()
+    for i in range(5):
+        make.product(stall, name=f"Bưởi {i}")
+    make.product(stall, name="Bưởi ẩn", hidden=True)
+    make.product(make.stall(status=StallStatus.PENDING), name="Bưởi chưa duyệt")
+    page = db.paginate(catalog.browse(commune_id=stall.commune_id), page=1, per_page=2)
+    assert page.total == 5 and page.pages == 3 and len(page.items) == 2
+    # Queries the lean count must not shortcut still count what they list.
+    grouped = select(Product.stall_id).group_by(Product.stall_id)
+    assert db.paginate(grouped, page=1, per_page=10).total == 2
+    assert db.paginate(select(Product.stall_id).distinct(), page=1, per_page=10).total == 2
