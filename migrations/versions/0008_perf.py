@@ -17,6 +17,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("products", schema=None) as batch_op:
+        batch_op.create_index("ix_products_order_newest", ["featured", "created_at", "id"], unique=False)
         batch_op.create_index("ix_products_newest", ["status", "hidden", "deleted_at", "featured", "created_at", "id"],
                                unique=False)
         batch_op.create_index("ix_products_category_newest", ["category_id", "status", "hidden", "deleted_at", "featured", "created_at", "id"], unique=False)
@@ -28,3 +29,4 @@ def downgrade():
         batch_op.drop_index("ix_products_stall_newest")
         batch_op.drop_index("ix_products_category_newest")
         batch_op.drop_index("ix_products_newest")
+        batch_op.drop_index("ix_products_order_newest")
