@@ -5,7 +5,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..communes.services import managed_commune_ids, require_manage
 from ..core import audit, images
@@ -73,7 +73,11 @@ def browse(commune_id=None, category_id=None, stall_id=None, min_price=None, max
 
 
 def get_visible(product_id: int) -> Product:
-    product = db.session.get(Product, product_id)
+    # What the product page shows, in two statements: the product with its stall, commune and
+    # category in one row, then its photos and certificates.
+    product = db.session.get(Product, product_id, options=[
+        joinedload(Product.stall).joinedload(Stall.commune), joinedload(Product.category),
+        selectinload(Product.images), selectinload(Product.certifications)])
     if product is None or not product.is_visible:
         raise NotFound(_l("Không tìm thấy sản phẩm."))
     return product
