@@ -63,3 +63,9 @@ bench-labels: install
 N ?= 100000
 bench-search: install
 	N=$(N) $(BIN)/python bench/search_bench.py
+
+# Throughput, latency, work items, page weight and Lighthouse on this machine: one table and
+# bench/results.json (a measurement, not a test). BENCH_PRODUCTS, BENCH_SECONDS, BENCH_DATABASE_URL
+# (PostgreSQL; its tables are replaced) override the defaults; wrk is used when installed.
+bench: install translations
+	$(BIN)/python bench/bench.py

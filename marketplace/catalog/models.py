@@ -31,6 +31,14 @@ class Product(db.Model):
         CheckConstraint("stock_milli >= 0", name="stock_not_negative"),
         CheckConstraint("price >= 0", name="price_not_negative"),
         Index("ix_products_listing", "status", "hidden", "deleted_at"),
+        # The storefront's "newest first" order (catalog.services.browse), whole market, per
+        # category and per stall: a LIMIT reads a few index entries instead of sorting them all.
+        # PostgreSQL walks the plain order index backwards and checks visibility on the way;
+        # SQLite, without statistics, prefers indexes whose leading columns the query fixes.
+        Index("ix_products_order_newest", "featured", "created_at", "id"),
+        Index("ix_products_newest", "status", "hidden", "deleted_at", "featured", "created_at", "id"),
+        Index("ix_products_category_newest", "category_id", "status", "hidden", "deleted_at", "featured", "created_at", "id"),
+        Index("ix_products_stall_newest", "stall_id", "status", "hidden", "deleted_at", "featured", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,7 +5,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.ids import as_id
 from ..communes.services import managed_commune_ids, require_manage
@@ -56,7 +56,9 @@ def browse(commune_id=None, category_id=None, stall_id=None, min_price=None, max
     """The visible products narrowed by the storefront's filters, in a stable order."""
     query = visible_products()
     if commune_id:
-        query = query.where(Stall.commune_id == commune_id)
+        # Through the commune's stalls, so the database reads their products by stall_id instead
+        # of walking the whole market's listing index and dropping other communes' rows.
+        query = query.where(Product.stall_id.in_(select(Stall.id).where(Stall.commune_id == commune_id)))
     if category_id:
         query = query.where(Product.category_id == category_id)
     if stall_id:
@@ -73,7 +75,11 @@ def browse(commune_id=None, category_id=None, stall_id=None, min_price=None, max
 
 
 def get_visible(product_id: int) -> Product:
-    product = db.session.get(Product, product_id)
+    # What the product page shows, in two statements: the product with its stall, commune and
+    # category in one row, then its photos and certificates.
+    product = db.session.get(Product, product_id, options=[
+        joinedload(Product.stall).joinedload(Stall.commune), joinedload(Product.category),
+        selectinload(Product.images), selectinload(Product.certifications)])
     if product is None or not product.is_visible:
         raise NotFound(_l("Không tìm thấy sản phẩm."))
     return product

@@ -206,8 +206,11 @@ def _load_order(code: str) -> Order:
     code = (code or "").strip().upper()
     order = None
     if is_valid_code(code, CODE_PREFIX):
+        # Everything the order page shows, in a fixed number of queries whatever the stall count.
+        stall_orders = selectinload(Order.stall_orders)
         order = db.session.scalar(select(Order).where(Order.code == code).options(
-            selectinload(Order.stall_orders).selectinload(StallOrder.items)))
+            stall_orders.selectinload(StallOrder.items), stall_orders.selectinload(StallOrder.stall),
+            stall_orders.selectinload(StallOrder.history)))
     if order is None:
         raise NotFound(_l("Không tìm thấy đơn hàng."))
     return order
@@ -243,7 +246,9 @@ def order_for_guest(code: str, phone: str) -> Order:
 
 def buyer_orders(user):
     """Orders the user placed, newest first."""
-    return select(Order).where(Order.buyer_id == user.id).order_by(Order.created_at.desc(), Order.id.desc())
+    return (select(Order).where(Order.buyer_id == user.id)
+            .options(selectinload(Order.stall_orders).selectinload(StallOrder.stall))
+            .order_by(Order.created_at.desc(), Order.id.desc()))
 
 
 BUYER_ACTIONS = {"cancel": st.CANCELLED, "received": st.COMPLETED}
