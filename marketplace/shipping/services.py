@@ -73,6 +73,12 @@ def for_stall_order(stall_order: StallOrder) -> Shipment | None:
     return db.session.scalar(select(Shipment).where(Shipment.stall_order_id == stall_order.id))
 
 
+def for_stall_orders(stall_order_ids) -> dict[int, Shipment]:
+    """The shipments of several stall orders in one query (an order page shows them all)."""
+    rows = db.session.scalars(select(Shipment).where(Shipment.stall_order_id.in_(list(stall_order_ids))))
+    return {shipment.stall_order_id: shipment for shipment in rows}
+
+
 def stall_shipments(stall, status: str | None = None):
     """The stall's shipments, newest first (waiting to be sent first)."""
     query = select(Shipment).where(Shipment.stall_id == stall.id).options(

@@ -1,6 +1,6 @@
 """The seller's shipments (create, edit, carrier updates, COD remittance, labels, batch print)
 and the public tracking page."""
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -15,7 +15,13 @@ bp = Blueprint("shipping", __name__)
 
 @bp.app_template_global()
 def shipment_of(stall_order):
-    return services.for_stall_order(stall_order)
+    """The stall order's shipment; the first call on a page loads those of the whole order."""
+    known = g.setdefault("shipments_by_stall_order", {})
+    if stall_order.id not in known:
+        siblings = [so.id for so in stall_order.order.stall_orders] if stall_order.order else [stall_order.id]
+        known.update(dict.fromkeys(siblings))
+        known.update(services.for_stall_orders(siblings))
+    return known[stall_order.id]
 
 
 @bp.app_template_global()
