@@ -11,9 +11,9 @@ from .tracking import CARRIERS
 NUMERIC = {"inputmode": "numeric"}
 
 
-
 def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
+
 
 class ShipmentForm(FlaskForm):
     carrier = SelectField(_l("Đơn vị vận chuyển"), choices=_choices(CARRIERS.items()))
