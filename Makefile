@@ -31,6 +31,7 @@ db: install-run translations
 
 demo: db
 	FLASK_DEBUG=1 $(BIN)/flask seed-demo
+	FLASK_DEBUG=1 $(BIN)/flask search check >/dev/null 2>&1 || FLASK_DEBUG=1 $(BIN)/flask search reindex
 
 run: demo
 	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
