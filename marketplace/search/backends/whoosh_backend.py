@@ -19,10 +19,10 @@ import shutil
 import threading
 import time
 import uuid
+from collections import Counter
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
-from whoosh import sorting
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, Every, Or, Term
 from whoosh.scoring import BM25F
@@ -181,47 +181,129 @@ class WhooshBackend(SearchBackend):
 
     # ---- reading -----------------------------------------------------------------------------
 
+    def _word_terms(self, reader, fol, acc):
+        """(field, text, boost) of every term standing for one typed word. A word the index
+        does not know is taken as a typo: its known neighbours within one edit (or one swap of
+        letters) stand in for it."""
+        alts = [("name_a", acc, 8.0)] + [(f, fol, b) for f, b in FOLDED_FIELDS]
+        if fol in SYNONYMS:
+            alts += [(f, SYNONYMS[fol], b * 0.5) for f, b in FOLDED_FIELDS]
+        known = any(reader.doc_frequency(f, fol) for f, _b in FOLDED_FIELDS)
+        if len(fol) >= 4 and not known:
+            for field, boost in TYPO_FIELDS:
+                near = set(reader.terms_within(field, fol, 1, prefix=1))
+                near |= {t for t in transpositions(fol) if reader.doc_frequency(field, t)}
+                alts += [(field, t, boost) for t in sorted(near)]
+        return alts
+
     def _text_query(self, reader, words):
-        """Every word must match somewhere. A word the index does not know is taken as a typo:
-        its known neighbours within one edit (or one swap of letters) stand in for it."""
+        """Every word must match somewhere (see _word_terms)."""
         if not words:
             return Every()
-        groups = []
-        for acc, fol in words:
-            alts = [Term("name_a", acc, boost=8.0)] + [Term(f, fol, boost=b) for f, b in FOLDED_FIELDS]
-            if fol in SYNONYMS:
-                alts += [Term(f, SYNONYMS[fol], boost=b * 0.5) for f, b in FOLDED_FIELDS]
-            known = any(reader.doc_frequency(f, fol) for f, _b in FOLDED_FIELDS)
-            if len(fol) >= 4 and not known:
-                for field, boost in TYPO_FIELDS:
-                    near = set(reader.terms_within(field, fol, 1, prefix=1))
-                    near |= {t for t in transpositions(fol) if reader.doc_frequency(field, t)}
-                    alts += [Term(field, t, boost=boost) for t in sorted(near)]
-            groups.append(Or(alts))
-        return And(groups)
+        return And([Or([Term(f, t, boost=b) for f, t, b in self._word_terms(reader, fol, acc)])
+                    for acc, fol in words])
 
     @staticmethod
-    def _filter(filters):
-        terms = []
-        for name, value in filters.items():
-            if name == "price_band":
-                value = BAND_KEYS.index(value) if value in BAND_KEYS else -1
-            terms.append(Term(FACET_FIELDS[name], int(value)))
-        return And(terms) if terms else None
+    def _postings(searcher, field, text) -> dict[int, float]:
+        """{docnum: weight} of one term, deleted documents left out."""
+        fieldobj = searcher.schema[field]
+        btext = fieldobj.to_bytes(text)
+        reader = searcher.reader()
+        if (field, btext) not in reader:
+            return {}
+        m = reader.postings(field, btext)
+        if hasattr(m, "_read_weights") and not reader.has_deletions():
+            # A fresh leaf matcher of one segment: read whole blocks (the common case after a
+            # rebuild); a posting at a time costs several Python calls each.
+            out = {}
+            while m.is_active():
+                m._read_ids()
+                m._read_weights()
+                out.update(zip(m._ids, m._weights))
+                m._next_block()
+            return out
+        out = {}
+        while m.is_active():
+            out[m.id()] = m.weight()
+            m.next()
+        return out
+
+    def _columns(self, searcher) -> dict[str, list]:
+        """The facet and sort columns as plain lists indexed by docnum, read once per searcher
+        (the searcher is kept until the index changes)."""
+        cols = getattr(searcher, "_choxa_lists", None)
+        if cols is None:
+            reader = searcher.reader()
+            names = set(FACET_FIELDS.values()) | {"in_stock", "price", "created"}
+            cols = {n: list(reader.column_reader(n)) for n in names}
+            searcher._choxa_lists = cols
+        return cols
 
     def search(self, query: Query) -> Hits:
-        groupedby = {f: sorting.FieldFacet(FACET_FIELDS[f], maptype=sorting.Count) for f in FACETS}
-        kwargs = {"filter": self._filter(query.filters), "groupedby": groupedby}
-        if query.sort in SORTED_BY:
-            field, reverse = SORTED_BY[query.sort]
-            kwargs.update(sortedby=field, reverse=reverse)
+        """Matching with set operations over whole posting lists, facets counted from
+        in-memory columns, and only the matching documents scored: the same results as
+        Whoosh's own collectors (BM25F per term, summed, then _Ranking.final), without
+        stepping a tree of matchers through every posting in Python."""
         with self._searcher() as s:
-            q = self._text_query(s.reader(), query.words)
-            page = s.search_page(q, query.page, pagelen=query.per_page, **kwargs)
-            results = page.results
-            facets = {f: {self._facet_key(f, k): v for k, v in results.groups(f).items()} for f in FACETS}
-            ids = [int(hit["id"]) for hit in page] if query.page <= page.pagecount else []
-            return Hits(ids=ids, total=len(results), facets=facets)
+            reader = s.reader()
+            cols = self._columns(s)
+            scored = query.sort not in SORTED_BY
+            if not query.words:
+                docs = set(reader.all_doc_ids())
+                scores = dict.fromkeys(docs, 1.0) if scored else None
+            else:
+                docs, per_word = None, []
+                for acc, fol in query.words:
+                    terms = [(f, t, b, self._postings(s, f, t)) for f, t, b in self._word_terms(reader, fol, acc)]
+                    found = set().union(*(p.keys() for _f, _t, _b, p in terms))
+                    docs = found if docs is None else docs & found
+                    per_word.append(terms)
+                scores = None
+            for name, value in query.filters.items():
+                if name == "price_band":
+                    value = BAND_KEYS.index(value) if value in BAND_KEYS else -1
+                col, value = cols[FACET_FIELDS[name]], int(value)
+                docs = {d for d in docs if col[d] == value}
+            facets = {}
+            for f in FACETS:
+                col = cols[FACET_FIELDS[f]]
+                facets[f] = {self._facet_key(f, k): v for k, v in Counter(map(col.__getitem__, docs)).items()}
+            if scored:
+                if scores is None:
+                    scores = self._scores(s, per_word, docs)
+                final = s.weighting.final
+                ranked = sorted(((-final(s, d, scores[d]), d) for d in docs))
+                order = [d for _k, d in ranked]
+            else:
+                field, reverse = SORTED_BY[query.sort]
+                col = cols[field]
+                order = sorted(docs, key=lambda d: (col[d], d), reverse=reverse)
+            start = (query.page - 1) * query.per_page
+            page = order[start:start + query.per_page]
+            ids = [int(reader.stored_fields(d)["id"]) for d in page]
+            return Hits(ids=ids, total=len(docs), facets=facets)
+
+    @staticmethod
+    def _scores(searcher, per_word, docs) -> dict[int, float]:
+        """BM25F of each matching document: per term weight * the term's scorer, summed."""
+        scores = dict.fromkeys(docs, 0.0)
+        weighting = searcher.weighting
+        lengths = {}
+        for terms in per_word:
+            for field, text, boost, postings in terms:
+                hit = docs.intersection(postings)
+                if not hit:
+                    continue
+                scorer = weighting.scorer(searcher, field, searcher.schema[field].to_bytes(text))
+                if field not in lengths:
+                    lengths[field] = {}
+                dl = lengths[field]
+                for d in hit:
+                    length = dl.get(d)
+                    if length is None:
+                        length = dl[d] = searcher.doc_field_length(d, field, 1)
+                    scores[d] += scorer._score(postings[d], length) * boost
+        return scores
 
     @staticmethod
     def _facet_key(name, key) -> str:
