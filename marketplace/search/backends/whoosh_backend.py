@@ -19,12 +19,12 @@ import shutil
 import threading
 import time
 import uuid
-from collections import Counter
+from array import array
+from collections import Counter, OrderedDict
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, Every, Or, Term
 from whoosh.scoring import BM25F
 
 from .. import documents
@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 6
 SUGGEST_CHARS = 24  # phrase prefixes indexed for suggest-as-you-type
 SUGGEST_SCAN = 300  # postings read per suggestion request, at most
+POSTINGS_CACHED = 2_000_000  # decoded postings kept per searcher (8 bytes each)
 LOCK_WAIT = 0.25  # seconds a writer waits for the lock before leaving its ids to the holder
 
 # (field, boost): the name counts most; category, stall, places, certifications and description
@@ -105,8 +106,11 @@ class _Ranking(BM25F):
             reader = searcher.reader()
             cols = (reader.column_reader("in_stock"), reader.column_reader("ocop"))
             searcher._choxa_cols = cols
-        band = math.floor(math.log(score) / _BAND) if score > 0 else -1000
-        return band + 0.1 * cols[0][docnum] + 0.01 * cols[1][docnum]
+        return _band(score) + 0.1 * cols[0][docnum] + 0.01 * cols[1][docnum]
+
+
+def _band(score: float) -> int:
+    return math.floor(math.log(score) / _BAND) if score > 0 else -1000
 
 
 class IndexUnavailable(Exception):
@@ -196,48 +200,67 @@ class WhooshBackend(SearchBackend):
                 alts += [(field, t, boost) for t in sorted(near)]
         return alts
 
-    def _text_query(self, reader, words):
-        """Every word must match somewhere (see _word_terms)."""
-        if not words:
-            return Every()
-        return And([Or([Term(f, t, boost=b) for f, t, b in self._word_terms(reader, fol, acc)])
-                    for acc, fol in words])
-
     @staticmethod
-    def _postings(searcher, field, text) -> dict[int, float]:
-        """{docnum: weight} of one term, deleted documents left out."""
-        fieldobj = searcher.schema[field]
-        btext = fieldobj.to_bytes(text)
+    def _read_postings(searcher, field, btext) -> tuple[array, array]:
+        """(docnums, weights) of one term, deleted documents left out."""
         reader = searcher.reader()
+        ids, weights = array("i"), array("f")
         if (field, btext) not in reader:
-            return {}
+            return ids, weights
         m = reader.postings(field, btext)
         if hasattr(m, "_read_weights") and not reader.has_deletions():
-            # A fresh leaf matcher of one segment: read whole blocks (the common case after a
-            # rebuild); a posting at a time costs several Python calls each.
-            out = {}
+            # A fresh leaf matcher of one segment (the case after a rebuild): take whole
+            # blocks; a posting at a time costs several Python calls each.
             while m.is_active():
                 m._read_ids()
                 m._read_weights()
-                out.update(zip(m._ids, m._weights))
+                ids.extend(m._ids)
+                weights.extend(m._weights)
                 m._next_block()
-            return out
-        out = {}
+            return ids, weights
         while m.is_active():
-            out[m.id()] = m.weight()
+            ids.append(m.id())
+            weights.append(m.weight())
             m.next()
-        return out
+        return ids, weights
+
+    def _postings(self, searcher, field, text) -> tuple[array, array]:
+        """Decoded postings, kept on the searcher (which lives until the index changes):
+        buyers type a small vocabulary, and decoding is most of the cost of a query."""
+        cache = searcher.__dict__.setdefault("_choxa_postings", OrderedDict())
+        key = (field, text)
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+        found = self._read_postings(searcher, field, searcher.schema[field].to_bytes(text))
+        cache[key] = found
+        size = searcher.__dict__.get("_choxa_cached", 0) + len(found[0])
+        while size > POSTINGS_CACHED and len(cache) > 1:
+            size -= len(cache.popitem(last=False)[1][0])
+        searcher._choxa_cached = size
+        return found
 
     def _columns(self, searcher) -> dict[str, list]:
-        """The facet and sort columns as plain lists indexed by docnum, read once per searcher
-        (the searcher is kept until the index changes)."""
+        """The facet and sort columns as plain lists indexed by docnum, read once per searcher."""
         cols = getattr(searcher, "_choxa_lists", None)
         if cols is None:
             reader = searcher.reader()
-            names = set(FACET_FIELDS.values()) | {"in_stock", "price", "created"}
+            names = set(FACET_FIELDS.values()) | {"in_stock", "ocop", "price", "created"}
             cols = {n: list(reader.column_reader(n)) for n in names}
             searcher._choxa_lists = cols
         return cols
+
+    def _match(self, searcher, words):
+        """(matching docnums, per word the (field, text, boost, postings) of its terms)."""
+        reader = searcher.reader()
+        docs, per_word = None, []
+        for acc, fol in words:
+            terms = [(f, t, b, self._postings(searcher, f, t)) for f, t, b in self._word_terms(reader, fol, acc)]
+            found = set().union(*(p[0] for _f, _t, _b, p in terms))
+            docs = found if docs is None else docs & found
+            per_word.append(terms)
+        return docs, per_word
 
     def search(self, query: Query) -> Hits:
         """Matching with set operations over whole posting lists, facets counted from
@@ -248,17 +271,10 @@ class WhooshBackend(SearchBackend):
             reader = s.reader()
             cols = self._columns(s)
             scored = query.sort not in SORTED_BY
-            if not query.words:
-                docs = set(reader.all_doc_ids())
-                scores = dict.fromkeys(docs, 1.0) if scored else None
+            if query.words:
+                docs, per_word = self._match(s, query.words)
             else:
-                docs, per_word = None, []
-                for acc, fol in query.words:
-                    terms = [(f, t, b, self._postings(s, f, t)) for f, t, b in self._word_terms(reader, fol, acc)]
-                    found = set().union(*(p.keys() for _f, _t, _b, p in terms))
-                    docs = found if docs is None else docs & found
-                    per_word.append(terms)
-                scores = None
+                docs, per_word = set(reader.all_doc_ids()), None
             for name, value in query.filters.items():
                 if name == "price_band":
                     value = BAND_KEYS.index(value) if value in BAND_KEYS else -1
@@ -269,18 +285,17 @@ class WhooshBackend(SearchBackend):
                 col = cols[FACET_FIELDS[f]]
                 facets[f] = {self._facet_key(f, k): v for k, v in Counter(map(col.__getitem__, docs)).items()}
             if scored:
-                if scores is None:
-                    scores = self._scores(s, per_word, docs)
-                final = s.weighting.final
-                ranked = sorted(((-final(s, d, scores[d]), d) for d in docs))
+                scores = self._scores(s, per_word, docs) if per_word else dict.fromkeys(docs, 1.0)
+                in_stock, ocop = cols["in_stock"], cols["ocop"]
+                # _Ranking.final, with the columns already in memory.
+                ranked = sorted((-(_band(scores[d]) + 0.1 * in_stock[d] + 0.01 * ocop[d]), d) for d in docs)
                 order = [d for _k, d in ranked]
             else:
                 field, reverse = SORTED_BY[query.sort]
                 col = cols[field]
                 order = sorted(docs, key=lambda d: (col[d], d), reverse=reverse)
             start = (query.page - 1) * query.per_page
-            page = order[start:start + query.per_page]
-            ids = [int(reader.stored_fields(d)["id"]) for d in page]
+            ids = [int(reader.stored_fields(d)["id"]) for d in order[start:start + query.per_page]]
             return Hits(ids=ids, total=len(docs), facets=facets)
 
     @staticmethod
@@ -288,21 +303,20 @@ class WhooshBackend(SearchBackend):
         """BM25F of each matching document: per term weight * the term's scorer, summed."""
         scores = dict.fromkeys(docs, 0.0)
         weighting = searcher.weighting
-        lengths = {}
+        lengths = searcher.__dict__.setdefault("_choxa_lengths", {})
         for terms in per_word:
-            for field, text, boost, postings in terms:
-                hit = docs.intersection(postings)
+            for field, text, boost, (ids, weights) in terms:
+                hit = docs.intersection(ids)
                 if not hit:
                     continue
-                scorer = weighting.scorer(searcher, field, searcher.schema[field].to_bytes(text))
-                if field not in lengths:
-                    lengths[field] = {}
-                dl = lengths[field]
+                weight_of = dict(zip(ids, weights))
+                score = weighting.scorer(searcher, field, searcher.schema[field].to_bytes(text))._score
+                dl = lengths.setdefault(field, {})
                 for d in hit:
                     length = dl.get(d)
                     if length is None:
                         length = dl[d] = searcher.doc_field_length(d, field, 1)
-                    scores[d] += scorer._score(postings[d], length) * boost
+                    scores[d] += score(weight_of[d], length) * boost
         return scores
 
     @staticmethod
@@ -355,8 +369,8 @@ class WhooshBackend(SearchBackend):
             if not changed:
                 return None
             candidate = " ".join(fixed)
-            hits = s.search(self._text_query(reader, [(w, w) for w in fixed]), limit=1)
-            return candidate if len(hits) else None
+            docs, _terms = self._match(s, [(w, w) for w in fixed])
+            return candidate if docs else None
 
     # ---- writing -----------------------------------------------------------------------------
 
