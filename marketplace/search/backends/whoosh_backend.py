@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from array import array
+from bisect import bisect_left
 from collections import Counter, OrderedDict
 from contextlib import contextmanager
 
@@ -300,23 +301,33 @@ class WhooshBackend(SearchBackend):
 
     @staticmethod
     def _scores(searcher, per_word, docs) -> dict[int, float]:
-        """BM25F of each matching document: per term weight * the term's scorer, summed."""
+        """BM25F of each matching document: per term weight * the term's scorer, summed. The
+        scorer depends only on (weight, field length), and few such pairs occur: each is
+        computed once per term."""
         scores = dict.fromkeys(docs, 0.0)
         weighting = searcher.weighting
         lengths = searcher.__dict__.setdefault("_choxa_lengths", {})
+        field_length = searcher.doc_field_length
         for terms in per_word:
             for field, text, boost, (ids, weights) in terms:
                 hit = docs.intersection(ids)
                 if not hit:
                     continue
-                weight_of = dict(zip(ids, weights))
+                if len(hit) * 16 < len(ids):
+                    weight_of = {d: weights[bisect_left(ids, d)] for d in hit}
+                else:
+                    weight_of = dict(zip(ids, weights))
                 score = weighting.scorer(searcher, field, searcher.schema[field].to_bytes(text))._score
                 dl = lengths.setdefault(field, {})
+                known, memo = dl.get, {}
                 for d in hit:
-                    length = dl.get(d)
+                    w, length = weight_of[d], known(d)
                     if length is None:
-                        length = dl[d] = searcher.doc_field_length(d, field, 1)
-                    scores[d] += score(weight_of[d], length) * boost
+                        length = dl[d] = field_length(d, field, 1)
+                    value = memo.get((w, length))
+                    if value is None:
+                        value = memo[(w, length)] = score(w, length) * boost
+                    scores[d] += value
         return scores
 
     @staticmethod
