@@ -114,6 +114,18 @@ def _band(score: float) -> int:
     return math.floor(math.log(score) / _BAND) if score > 0 else -1000
 
 
+class _Memo(dict):
+    """A dict that computes a missing value once."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
+
+
 class IndexUnavailable(Exception):
     pass
 
@@ -317,17 +329,12 @@ class WhooshBackend(SearchBackend):
                     weight_of = {d: weights[bisect_left(ids, d)] for d in hit}
                 else:
                     weight_of = dict(zip(ids, weights))
-                score = weighting.scorer(searcher, field, searcher.schema[field].to_bytes(text))._score
-                dl = lengths.setdefault(field, {})
-                known, memo = dl.get, {}
+                scorer = weighting.scorer(searcher, field, searcher.schema[field].to_bytes(text))
+                if field not in lengths:
+                    lengths[field] = _Memo(lambda d, f=field: field_length(d, f, 1))
+                dl, memo = lengths[field], _Memo(lambda key, s=scorer._score, b=boost: s(*key) * b)
                 for d in hit:
-                    w, length = weight_of[d], known(d)
-                    if length is None:
-                        length = dl[d] = field_length(d, field, 1)
-                    value = memo.get((w, length))
-                    if value is None:
-                        value = memo[(w, length)] = score(w, length) * boost
-                    scores[d] += value
+                    scores[d] += memo[weight_of[d], dl[d]]
         return scores
 
     @staticmethod
