@@ -20,8 +20,9 @@ import threading
 import time
 import uuid
 from array import array
-from bisect import bisect_left
 from collections import Counter, OrderedDict
+from itertools import repeat
+from operator import add
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
@@ -215,7 +216,7 @@ class WhooshBackend(SearchBackend):
 
     @staticmethod
     def _read_postings(searcher, field, btext) -> tuple[array, array]:
-        """(docnums, weights) of one term, deleted documents left out."""
+        """(docnums, weights) of one term, in docnum order, deleted documents left out."""
         reader = searcher.reader()
         ids, weights = array("i"), array("f")
         if (field, btext) not in reader:
@@ -237,8 +238,8 @@ class WhooshBackend(SearchBackend):
             m.next()
         return ids, weights
 
-    def _postings(self, searcher, field, text) -> tuple[array, array]:
-        """Decoded postings, kept on the searcher (which lives until the index changes):
+    def _postings(self, searcher, field, text) -> dict[float, array]:
+        """Decoded postings, {weight: docnums}, kept on the searcher (which lives until the index changes):
         buyers type a small vocabulary, and decoding is most of the cost of a query."""
         cache = searcher.__dict__.setdefault("_choxa_postings", OrderedDict())
         key = (field, text)
@@ -246,11 +247,19 @@ class WhooshBackend(SearchBackend):
         if found is not None:
             cache.move_to_end(key)
             return found
-        found = self._read_postings(searcher, field, searcher.schema[field].to_bytes(text))
+        ids, weights = self._read_postings(searcher, field, searcher.schema[field].to_bytes(text))
+        # Docnums grouped by weight (a term count: few distinct values), so that a query
+        # scores a whole group with set operations.
+        found = {}
+        for d, w in zip(ids, weights):
+            group = found.get(w)
+            if group is None:
+                group = found[w] = array("i")
+            group.append(d)
         cache[key] = found
-        size = searcher.__dict__.get("_choxa_cached", 0) + len(found[0])
+        size = searcher.__dict__.get("_choxa_cached", 0) + len(ids)
         while size > POSTINGS_CACHED and len(cache) > 1:
-            size -= len(cache.popitem(last=False)[1][0])
+            size -= sum(map(len, cache.popitem(last=False)[1].values()))
         searcher._choxa_cached = size
         return found
 
@@ -270,7 +279,7 @@ class WhooshBackend(SearchBackend):
         docs, per_word = None, []
         for acc, fol in words:
             terms = [(f, t, b, self._postings(searcher, f, t)) for f, t, b in self._word_terms(reader, fol, acc)]
-            found = set().union(*(p[0] for _f, _t, _b, p in terms))
+            found = set().union(*(ids for _f, _t, _b, p in terms for ids in p.values()))
             docs = found if docs is None else docs & found
             per_word.append(terms)
         return docs, per_word
@@ -298,11 +307,13 @@ class WhooshBackend(SearchBackend):
                 col = cols[FACET_FIELDS[f]]
                 facets[f] = {self._facet_key(f, k): v for k, v in Counter(map(col.__getitem__, docs)).items()}
             if scored:
-                scores = self._scores(s, per_word, docs) if per_word else dict.fromkeys(docs, 1.0)
+                docs = sorted(docs)
+                scores = self._scores(s, per_word, docs) if per_word else [1.0] * len(docs)
                 in_stock, ocop = cols["in_stock"], cols["ocop"]
-                # _Ranking.final, with the columns already in memory.
-                ranked = sorted((-(_band(scores[d]) + 0.1 * in_stock[d] + 0.01 * ocop[d]), d) for d in docs)
-                order = [d for _k, d in ranked]
+                # _Ranking.final from the columns in memory, once per distinct (score, stock, stars).
+                final = _Memo(lambda key: -(_band(key[0]) + 0.1 * key[1] + 0.01 * key[2]))
+                keys = map(final.__getitem__, zip(scores, map(in_stock.__getitem__, docs), map(ocop.__getitem__, docs)))
+                order = [d for _k, d in sorted(zip(keys, docs))]
             else:
                 field, reverse = SORTED_BY[query.sort]
                 col = cols[field]
@@ -312,30 +323,34 @@ class WhooshBackend(SearchBackend):
             return Hits(ids=ids, total=len(docs), facets=facets)
 
     @staticmethod
-    def _scores(searcher, per_word, docs) -> dict[int, float]:
-        """BM25F of each matching document: per term weight * the term's scorer, summed. The
-        scorer depends only on (weight, field length), and few such pairs occur: each is
-        computed once per term."""
-        scores = dict.fromkeys(docs, 0.0)
+    def _scores(searcher, per_word, docs: list[int]) -> list[float]:
+        """BM25F of each matching document (in the order of `docs`): per term weight * the
+        term's scorer, summed in query order, as Whoosh sums it. The scorer depends only on
+        (weight, field length), and few such pairs occur: each is computed once per term, and
+        the per-document work runs in map() rather than a Python loop."""
+        total = [0.0] * len(docs)
         weighting = searcher.weighting
         lengths = searcher.__dict__.setdefault("_choxa_lengths", {})
         field_length = searcher.doc_field_length
+        docset = set(docs)
         for terms in per_word:
-            for field, text, boost, (ids, weights) in terms:
-                hit = docs.intersection(ids)
-                if not hit:
+            for field, text, boost, groups in terms:
+                if not groups:
                     continue
-                if len(hit) * 16 < len(ids):
-                    weight_of = {d: weights[bisect_left(ids, d)] for d in hit}
-                else:
-                    weight_of = dict(zip(ids, weights))
                 scorer = weighting.scorer(searcher, field, searcher.schema[field].to_bytes(text))
                 if field not in lengths:
                     lengths[field] = _Memo(lambda d, f=field: field_length(d, f, 1))
                 dl, memo = lengths[field], _Memo(lambda key, s=scorer._score, b=boost: s(*key) * b)
-                for d in hit:
-                    scores[d] += memo[weight_of[d], dl[d]]
-        return scores
+                part = {}
+                for weight, ids in groups.items():
+                    hit = list(docset.intersection(ids))
+                    if hit:
+                        part.update(zip(hit, map(memo.__getitem__, zip(repeat(weight), map(dl.__getitem__, hit)))))
+                if not part:
+                    continue
+                # Adding 0.0 where the term is absent leaves a sum unchanged.
+                total = list(map(add, total, map(part.get, docs, repeat(0.0))))
+        return total
 
     @staticmethod
     def _facet_key(name, key) -> str:
