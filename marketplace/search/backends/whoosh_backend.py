@@ -274,14 +274,17 @@ class WhooshBackend(SearchBackend):
         return cols
 
     def _match(self, searcher, words):
-        """(matching docnums, per word the (field, text, boost, postings) of its terms)."""
+        """(matching docnums, per word the (field, text, boost, postings) of its terms). The
+        word with the fewest postings goes first; the others are only probed against what
+        still matches, which never builds a set of a long posting list."""
         reader = searcher.reader()
-        docs, per_word = None, []
-        for acc, fol in words:
-            terms = [(f, t, b, self._postings(searcher, f, t)) for f, t, b in self._word_terms(reader, fol, acc)]
-            found = set().union(*(ids for _f, _t, _b, p in terms for ids in p.values()))
-            docs = found if docs is None else docs & found
-            per_word.append(terms)
+        per_word = [[(f, t, b, self._postings(searcher, f, t)) for f, t, b in self._word_terms(reader, fol, acc)]
+                    for acc, fol in words]
+        arrays = [[ids for _f, _t, _b, p in terms for ids in p.values()] for terms in per_word]
+        arrays.sort(key=lambda a: sum(map(len, a)))
+        docs = set().union(*arrays[0])
+        for word in arrays[1:]:
+            docs = set().union(*(docs.intersection(ids) for ids in word))
         return docs, per_word
 
     def search(self, query: Query) -> Hits:
