@@ -16,16 +16,18 @@ import logging
 import math
 import os
 import shutil
+import sys
 import threading
 import time
 import uuid
 from array import array
 from collections import Counter, OrderedDict
 from itertools import repeat
-from operator import add
+from operator import add, sub
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
+from whoosh.columns import NumericColumn
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.scoring import BM25F
 
@@ -113,6 +115,24 @@ class _Ranking(BM25F):
 
 def _band(score: float) -> int:
     return math.floor(math.log(score) / _BAND) if score > 0 else -1000
+
+
+def _column_list(reader, field, name) -> list:
+    """A numeric column's values, as column_reader(name) gives them one by one, read in bulk:
+    the searcher is replaced after every index change, so this runs often."""
+    raw = reader.column_reader(name, translate=False)
+    values = raw
+    if (isinstance(raw, NumericColumn.Reader) and raw._count == raw._doccount
+            and raw._typecode in "bBhHiIlLqQ"):
+        values = array(raw._typecode)
+        values.frombytes(raw._dbfile.get(raw._basepos, raw._count * raw._fixedlen))
+        if sys.byteorder == "little":
+            values.byteswap()  # stored big-endian
+    if field.numtype is int and not field.decimal_places:
+        # NUMERIC.from_column_value for integers: undo the sign offset.
+        offset = (1 << (field.bits - 1)) if field.signed else 0
+        return list(map(sub, values, repeat(offset)))
+    return list(map(field.from_column_value, values))
 
 
 class _Memo(dict):
@@ -269,7 +289,7 @@ class WhooshBackend(SearchBackend):
         if cols is None:
             reader = searcher.reader()
             names = set(FACET_FIELDS.values()) | {"in_stock", "ocop", "price", "created"}
-            cols = {n: list(reader.column_reader(n)) for n in names}
+            cols = {n: _column_list(reader, searcher.schema[n], n) for n in names}
             searcher._choxa_lists = cols
         return cols
 
