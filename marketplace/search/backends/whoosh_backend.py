@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 6
 SUGGEST_CHARS = 24  # phrase prefixes indexed for suggest-as-you-type
 SUGGEST_SCAN = 300  # postings read per suggestion request, at most
-POSTINGS_CACHED = 2_000_000  # decoded postings kept per searcher (8 bytes each)
+POSTINGS_CACHED = 2_000_000  # decoded postings kept per searcher (4-byte docnums)
 LOCK_WAIT = 0.25  # seconds a writer waits for the lock before leaving its ids to the holder
 
 # (field, boost): the name counts most; category, stall, places, certifications and description
@@ -259,8 +259,8 @@ class WhooshBackend(SearchBackend):
         return ids, weights
 
     def _postings(self, searcher, field, text) -> dict[float, array]:
-        """Decoded postings, {weight: docnums}, kept on the searcher (which lives until the index changes):
-        buyers type a small vocabulary, and decoding is most of the cost of a query."""
+        """Decoded postings, {weight: docnums}, kept on the searcher (which lives until the
+        index changes): buyers type a small vocabulary, and decoding was most of a query."""
         cache = searcher.__dict__.setdefault("_choxa_postings", OrderedDict())
         key = (field, text)
         found = cache.get(key)
