@@ -335,7 +335,8 @@ class WhooshBackend(SearchBackend):
                 in_stock, ocop = cols["in_stock"], cols["ocop"]
                 # _Ranking.final from the columns in memory, once per distinct (score, stock, stars).
                 final = _Memo(lambda key: -(_band(key[0]) + 0.1 * key[1] + 0.01 * key[2]))
-                keys = map(final.__getitem__, zip(scores, map(in_stock.__getitem__, docs), map(ocop.__getitem__, docs)))
+                keys = map(final.__getitem__,
+                           zip(scores, map(in_stock.__getitem__, docs), map(ocop.__getitem__, docs)))
                 order = [d for _k, d in sorted(zip(keys, docs))]
             else:
                 field, reverse = SORTED_BY[query.sort]
