@@ -1,6 +1,8 @@
 """What buyers type, and what they must find in the top 3 — on every search backend."""
 import unicodedata
 
+import pytest
+
 from marketplace.search import services
 from tests.search_fixtures import catalogue, search_backend  # noqa: F401  (fixtures)
 
@@ -181,3 +183,46 @@ def test_suggest_completes_product_and_stall_names(catalogue):
     stalls = [s["text"] for s in services.suggest("vuon buo") if s["kind"] == "stall"]
     assert stalls == ["Vườn bưởi Tư Lách"]
     assert services.suggest("") == [] and services.suggest("   ") == []
+
+
+def _whoosh_collector_hits(backend, q):
+    """The same search through Whoosh's own query tree and collectors (slow at 100,000
+    products, but the reference for what the fast path must return)."""
+    from whoosh import sorting
+    from whoosh.query import And, Every, Or, Term
+
+    from marketplace.search.backends import FACETS
+    from marketplace.search.backends.whoosh_backend import BAND_KEYS, FACET_FIELDS, SORTED_BY
+
+    with backend._searcher() as s:
+        reader = s.reader()
+        text = And([Or([Term(f, t, boost=b) for f, t, b in backend._word_terms(reader, fol, acc)])
+                    for acc, fol in q.words]) if q.words else Every()
+        filters = [Term(FACET_FIELDS[k], BAND_KEYS.index(v) if k == "price_band" else int(v))
+                   for k, v in q.filters.items()]
+        kwargs = {"filter": And(filters) if filters else None,
+                  "groupedby": {f: sorting.FieldFacet(FACET_FIELDS[f], maptype=sorting.Count) for f in FACETS}}
+        if q.sort in SORTED_BY:
+            kwargs.update(sortedby=SORTED_BY[q.sort][0], reverse=SORTED_BY[q.sort][1])
+        page = s.search_page(text, q.page, pagelen=q.per_page, **kwargs)
+        facets = {f: {backend._facet_key(f, k): v for k, v in page.results.groups(f).items()} for f in FACETS}
+        ids = [int(hit["id"]) for hit in page] if q.page <= page.pagecount else []
+        return ids, len(page.results), facets
+
+
+def test_whoosh_fast_path_returns_what_whoosh_collectors_return(catalogue, search_backend):
+    from marketplace.search.analysis import query_tokens
+    from marketplace.search.backends import Query
+    from marketplace.search.backends.whoosh_backend import WhooshBackend
+
+    if not isinstance(search_backend, WhooshBackend):
+        pytest.skip("Whoosh only")
+    # An update leaves a second segment and deleted documents behind (the slow reading path).
+    catalogue["Mật ong hoa vải"].price = 260000
+    search_backend.apply({catalogue["Mật ong hoa vải"].id})
+    db_filters = [{}, {"price_band": "0-50000"}, {"ocop": "4"}]
+    for i, (text, _name) in enumerate(QUERIES + [("", None), ("khong co gi", None)]):
+        for sort in ("relevance", "price_asc", "price_desc", "newest"):
+            q = Query(words=query_tokens(text), filters=db_filters[i % 3], sort=sort, page=1, per_page=4)
+            hits = search_backend.search(q)
+            assert (hits.ids, hits.total, hits.facets) == _whoosh_collector_hits(search_backend, q), (text, sort)

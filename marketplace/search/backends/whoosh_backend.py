@@ -16,15 +16,19 @@ import logging
 import math
 import os
 import shutil
+import sys
 import threading
 import time
 import uuid
+from array import array
+from collections import Counter, OrderedDict
+from itertools import repeat
+from operator import add, sub
 from contextlib import contextmanager
 
 from whoosh import index as whoosh_index
-from whoosh import sorting
+from whoosh.columns import NumericColumn
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, Every, Or, Term
 from whoosh.scoring import BM25F
 
 from .. import documents
@@ -38,6 +42,7 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 6
 SUGGEST_CHARS = 24  # phrase prefixes indexed for suggest-as-you-type
 SUGGEST_SCAN = 300  # postings read per suggestion request, at most
+POSTINGS_CACHED = 2_000_000  # decoded postings kept per searcher (4-byte docnums)
 LOCK_WAIT = 0.25  # seconds a writer waits for the lock before leaving its ids to the holder
 
 # (field, boost): the name counts most; category, stall, places, certifications and description
@@ -105,8 +110,41 @@ class _Ranking(BM25F):
             reader = searcher.reader()
             cols = (reader.column_reader("in_stock"), reader.column_reader("ocop"))
             searcher._choxa_cols = cols
-        band = math.floor(math.log(score) / _BAND) if score > 0 else -1000
-        return band + 0.1 * cols[0][docnum] + 0.01 * cols[1][docnum]
+        return _band(score) + 0.1 * cols[0][docnum] + 0.01 * cols[1][docnum]
+
+
+def _band(score: float) -> int:
+    return math.floor(math.log(score) / _BAND) if score > 0 else -1000
+
+
+def _column_list(reader, field, name) -> list:
+    """A numeric column's values, as column_reader(name) gives them one by one, read in bulk:
+    the searcher is replaced after every index change, so this runs often."""
+    raw = reader.column_reader(name, translate=False)
+    values = raw
+    if (isinstance(raw, NumericColumn.Reader) and raw._count == raw._doccount
+            and raw._typecode in "bBhHiIlLqQ"):
+        values = array(raw._typecode)
+        values.frombytes(raw._dbfile.get(raw._basepos, raw._count * raw._fixedlen))
+        if sys.byteorder == "little":
+            values.byteswap()  # stored big-endian
+    if field.numtype is int and not field.decimal_places:
+        # NUMERIC.from_column_value for integers: undo the sign offset.
+        offset = (1 << (field.bits - 1)) if field.signed else 0
+        return list(map(sub, values, repeat(offset)))
+    return list(map(field.from_column_value, values))
+
+
+class _Memo(dict):
+    """A dict that computes a missing value once."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
 
 
 class IndexUnavailable(Exception):
@@ -181,47 +219,162 @@ class WhooshBackend(SearchBackend):
 
     # ---- reading -----------------------------------------------------------------------------
 
-    def _text_query(self, reader, words):
-        """Every word must match somewhere. A word the index does not know is taken as a typo:
-        its known neighbours within one edit (or one swap of letters) stand in for it."""
-        if not words:
-            return Every()
-        groups = []
-        for acc, fol in words:
-            alts = [Term("name_a", acc, boost=8.0)] + [Term(f, fol, boost=b) for f, b in FOLDED_FIELDS]
-            if fol in SYNONYMS:
-                alts += [Term(f, SYNONYMS[fol], boost=b * 0.5) for f, b in FOLDED_FIELDS]
-            known = any(reader.doc_frequency(f, fol) for f, _b in FOLDED_FIELDS)
-            if len(fol) >= 4 and not known:
-                for field, boost in TYPO_FIELDS:
-                    near = set(reader.terms_within(field, fol, 1, prefix=1))
-                    near |= {t for t in transpositions(fol) if reader.doc_frequency(field, t)}
-                    alts += [Term(field, t, boost=boost) for t in sorted(near)]
-            groups.append(Or(alts))
-        return And(groups)
+    def _word_terms(self, reader, fol, acc):
+        """(field, text, boost) of every term standing for one typed word. A word the index
+        does not know is taken as a typo: its known neighbours within one edit (or one swap of
+        letters) stand in for it."""
+        alts = [("name_a", acc, 8.0)] + [(f, fol, b) for f, b in FOLDED_FIELDS]
+        if fol in SYNONYMS:
+            alts += [(f, SYNONYMS[fol], b * 0.5) for f, b in FOLDED_FIELDS]
+        known = any(reader.doc_frequency(f, fol) for f, _b in FOLDED_FIELDS)
+        if len(fol) >= 4 and not known:
+            for field, boost in TYPO_FIELDS:
+                near = set(reader.terms_within(field, fol, 1, prefix=1))
+                near |= {t for t in transpositions(fol) if reader.doc_frequency(field, t)}
+                alts += [(field, t, boost) for t in sorted(near)]
+        return alts
 
     @staticmethod
-    def _filter(filters):
-        terms = []
-        for name, value in filters.items():
-            if name == "price_band":
-                value = BAND_KEYS.index(value) if value in BAND_KEYS else -1
-            terms.append(Term(FACET_FIELDS[name], int(value)))
-        return And(terms) if terms else None
+    def _read_postings(searcher, field, btext) -> tuple[array, array]:
+        """(docnums, weights) of one term, in docnum order, deleted documents left out."""
+        reader = searcher.reader()
+        ids, weights = array("i"), array("f")
+        if (field, btext) not in reader:
+            return ids, weights
+        m = reader.postings(field, btext)
+        if hasattr(m, "_read_weights") and not reader.has_deletions():
+            # A fresh leaf matcher of one segment (the case after a rebuild): take whole
+            # blocks; a posting at a time costs several Python calls each.
+            while m.is_active():
+                m._read_ids()
+                m._read_weights()
+                ids.extend(m._ids)
+                weights.extend(m._weights)
+                m._next_block()
+            return ids, weights
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            m.next()
+        return ids, weights
+
+    def _postings(self, searcher, field, text) -> dict[float, array]:
+        """Decoded postings, {weight: docnums}, kept on the searcher (which lives until the
+        index changes): buyers type a small vocabulary, and decoding was most of a query."""
+        cache = searcher.__dict__.setdefault("_choxa_postings", OrderedDict())
+        key = (field, text)
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+        ids, weights = self._read_postings(searcher, field, searcher.schema[field].to_bytes(text))
+        # Docnums grouped by weight (a term count: few distinct values), so that a query
+        # scores a whole group with set operations.
+        found = {}
+        for d, w in zip(ids, weights):
+            group = found.get(w)
+            if group is None:
+                group = found[w] = array("i")
+            group.append(d)
+        cache[key] = found
+        size = searcher.__dict__.get("_choxa_cached", 0) + len(ids)
+        while size > POSTINGS_CACHED and len(cache) > 1:
+            size -= sum(map(len, cache.popitem(last=False)[1].values()))
+        searcher._choxa_cached = size
+        return found
+
+    def _columns(self, searcher) -> dict[str, list]:
+        """The facet and sort columns as plain lists indexed by docnum, read once per searcher."""
+        cols = getattr(searcher, "_choxa_lists", None)
+        if cols is None:
+            reader = searcher.reader()
+            names = set(FACET_FIELDS.values()) | {"in_stock", "ocop", "price", "created"}
+            cols = {n: _column_list(reader, searcher.schema[n], n) for n in names}
+            searcher._choxa_lists = cols
+        return cols
+
+    def _match(self, searcher, words):
+        """(matching docnums, per word the (field, text, boost, postings) of its terms). The
+        word with the fewest postings goes first; the others are only probed against what
+        still matches, which never builds a set of a long posting list."""
+        reader = searcher.reader()
+        per_word = [[(f, t, b, self._postings(searcher, f, t)) for f, t, b in self._word_terms(reader, fol, acc)]
+                    for acc, fol in words]
+        arrays = [[ids for _f, _t, _b, p in terms for ids in p.values()] for terms in per_word]
+        arrays.sort(key=lambda a: sum(map(len, a)))
+        docs = set().union(*arrays[0])
+        for word in arrays[1:]:
+            docs = set().union(*(docs.intersection(ids) for ids in word))
+        return docs, per_word
 
     def search(self, query: Query) -> Hits:
-        groupedby = {f: sorting.FieldFacet(FACET_FIELDS[f], maptype=sorting.Count) for f in FACETS}
-        kwargs = {"filter": self._filter(query.filters), "groupedby": groupedby}
-        if query.sort in SORTED_BY:
-            field, reverse = SORTED_BY[query.sort]
-            kwargs.update(sortedby=field, reverse=reverse)
+        """Matching with set operations over whole posting lists, facets counted from
+        in-memory columns, and only the matching documents scored: the same results as
+        Whoosh's own collectors (BM25F per term, summed, then _Ranking.final), without
+        stepping a tree of matchers through every posting in Python."""
         with self._searcher() as s:
-            q = self._text_query(s.reader(), query.words)
-            page = s.search_page(q, query.page, pagelen=query.per_page, **kwargs)
-            results = page.results
-            facets = {f: {self._facet_key(f, k): v for k, v in results.groups(f).items()} for f in FACETS}
-            ids = [int(hit["id"]) for hit in page] if query.page <= page.pagecount else []
-            return Hits(ids=ids, total=len(results), facets=facets)
+            reader = s.reader()
+            cols = self._columns(s)
+            scored = query.sort not in SORTED_BY
+            if query.words:
+                docs, per_word = self._match(s, query.words)
+            else:
+                docs, per_word = set(reader.all_doc_ids()), None
+            for name, value in query.filters.items():
+                if name == "price_band":
+                    value = BAND_KEYS.index(value) if value in BAND_KEYS else -1
+                col, value = cols[FACET_FIELDS[name]], int(value)
+                docs = {d for d in docs if col[d] == value}
+            facets = {}
+            for f in FACETS:
+                col = cols[FACET_FIELDS[f]]
+                facets[f] = {self._facet_key(f, k): v for k, v in Counter(map(col.__getitem__, docs)).items()}
+            if scored:
+                docs = sorted(docs)
+                scores = self._scores(s, per_word, docs) if per_word else [1.0] * len(docs)
+                in_stock, ocop = cols["in_stock"], cols["ocop"]
+                # _Ranking.final from the columns in memory, once per distinct (score, stock, stars).
+                final = _Memo(lambda key: -(_band(key[0]) + 0.1 * key[1] + 0.01 * key[2]))
+                keys = map(final.__getitem__,
+                           zip(scores, map(in_stock.__getitem__, docs), map(ocop.__getitem__, docs)))
+                order = [d for _k, d in sorted(zip(keys, docs))]
+            else:
+                field, reverse = SORTED_BY[query.sort]
+                col = cols[field]
+                order = sorted(docs, key=lambda d: (col[d], d), reverse=reverse)
+            start = (query.page - 1) * query.per_page
+            ids = [int(reader.stored_fields(d)["id"]) for d in order[start:start + query.per_page]]
+            return Hits(ids=ids, total=len(docs), facets=facets)
+
+    @staticmethod
+    def _scores(searcher, per_word, docs: list[int]) -> list[float]:
+        """BM25F of each matching document (in the order of `docs`): per term weight * the
+        term's scorer, summed in query order, as Whoosh sums it. The scorer depends only on
+        (weight, field length), and few such pairs occur: each is computed once per term, and
+        the per-document work runs in map() rather than a Python loop."""
+        total = [0.0] * len(docs)
+        weighting = searcher.weighting
+        lengths = searcher.__dict__.setdefault("_choxa_lengths", {})
+        field_length = searcher.doc_field_length
+        docset = set(docs)
+        for terms in per_word:
+            for field, text, boost, groups in terms:
+                if not groups:
+                    continue
+                scorer = weighting.scorer(searcher, field, searcher.schema[field].to_bytes(text))
+                if field not in lengths:
+                    lengths[field] = _Memo(lambda d, f=field: field_length(d, f, 1))
+                dl, memo = lengths[field], _Memo(lambda key, s=scorer._score, b=boost: s(*key) * b)
+                part = {}
+                for weight, ids in groups.items():
+                    hit = list(docset.intersection(ids))
+                    if hit:
+                        part.update(zip(hit, map(memo.__getitem__, zip(repeat(weight), map(dl.__getitem__, hit)))))
+                if not part:
+                    continue
+                # Adding 0.0 where the term is absent leaves a sum unchanged.
+                total = list(map(add, total, map(part.get, docs, repeat(0.0))))
+        return total
 
     @staticmethod
     def _facet_key(name, key) -> str:
@@ -273,8 +426,8 @@ class WhooshBackend(SearchBackend):
             if not changed:
                 return None
             candidate = " ".join(fixed)
-            hits = s.search(self._text_query(reader, [(w, w) for w in fixed]), limit=1)
-            return candidate if len(hits) else None
+            docs, _terms = self._match(s, [(w, w) for w in fixed])
+            return candidate if docs else None
 
     # ---- writing -----------------------------------------------------------------------------
 
