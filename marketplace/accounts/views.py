@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core.formerrors import attach_errors
 from ..core.errors import ServiceError
 from ..extensions import limiter
 from . import services
@@ -34,8 +35,7 @@ def register():
         try:
             user = services.register_user(form.phone.e164, form.name.data, form.password.data, form.email.data)
         except ServiceError as exc:
-            for name, message in exc.fields.items():
-                getattr(form, name).errors.append(message)
+            attach_errors(form, exc)
         else:
             start_session(user)
             flash(_("Chào mừng %(name)s! Tài khoản đã được tạo.", name=user.name), "success")
@@ -72,8 +72,7 @@ def profile():
         try:
             services.change_password(current_user, form.current_password.data, form.new_password.data)
         except ServiceError as exc:
-            for name, message in exc.fields.items():
-                getattr(form, name).errors.append(message)
+            attach_errors(form, exc)
         else:
             start_session(current_user._get_current_object())
             flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác đã bị đăng xuất."), "success")

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.formerrors import attach_errors
 from ..catalog import services as catalog
 from ..core.errors import NotFound, ServiceError
 from ..extensions import db, limiter
@@ -33,8 +34,7 @@ def _report(target_kind: str, target, product_id=None, stall_id=None):
             reporting.create_report(current_user, form.category.data, form.text.data, product_id=product_id,
                                    stall_id=stall_id, photo=photo if photo and photo.filename else None)
         except ServiceError as exc:
-            for name, message in (exc.fields or {"text": exc.message}).items():
-                getattr(form, name, form.text).errors.append(message)
+            attach_errors(form, exc, default="text")
         else:
             flash(_("Cảm ơn bạn. Cán bộ xã sẽ xem xét báo cáo và bạn sẽ thấy kết quả tại đây."), "success")
             return redirect(url_for("reports.mine"))

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.formerrors import attach_errors
 from ..accounts.auth import officer_required
 from ..communes import services as communes
 from ..core.errors import ServiceError
@@ -58,8 +59,7 @@ def commune_settings(commune_id):
         try:
             communes.update_commune_settings(current_user, commune, form.settings())
         except ServiceError as exc:
-            for name, message in (exc.fields or {"intro": exc.message}).items():
-                getattr(form, name, form.intro).errors.append(message)
+            attach_errors(form, exc, default="intro")
         else:
             flash(_("Đã lưu cài đặt của xã."), "success")
             return redirect(url_for("admin.commune_settings", commune_id=commune.id))

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from ..core.formerrors import attach_errors
 from ..accounts import services as accounts
 from ..accounts.auth import admin_required
 from ..accounts.models import User
@@ -18,11 +19,6 @@ from .views import bp
 
 def _choices(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
-
-
-def _show_errors(form, exc: ServiceError, default_field: str) -> None:
-    for name, message in (exc.fields or {default_field: exc.message}).items():
-        getattr(form, name, getattr(form, default_field)).errors.append(message)
 
 
 @bp.get("/xa")
@@ -44,7 +40,7 @@ def commune_new():
             commune = communes.create_commune(current_user, form.ward_code.data, form.intro.data,
                                               form.requires_product_review.data)
         except ServiceError as exc:
-            _show_errors(form, exc, "ward_code")
+            attach_errors(form, exc, default="ward_code")
         else:
             flash(_("Đã mở chợ %(name)s.", name=commune.name), "success")
             return redirect(url_for("admin.commune_edit", commune_id=commune.id))
@@ -69,7 +65,7 @@ def commune_edit(commune_id):
         try:
             communes.update_commune_settings(current_user, commune, form.settings())
         except ServiceError as exc:
-            _show_errors(form, exc, "intro")
+            attach_errors(form, exc, default="intro")
         else:
             flash(_("Đã lưu cài đặt của xã."), "success")
             return redirect(url_for("admin.commune_edit", commune_id=commune.id))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
+from ..core.formerrors import attach_errors
 from ..accounts.auth import officer_required
 from ..catalog import services as catalog
 from ..catalog.filters import page_number
@@ -51,8 +52,7 @@ def report(report_id):
         except ServiceError as exc:
             if not exc.fields:  # already resolved by a colleague: the form is gone, say why
                 flash(exc.message, "error")
-            for name, message in (exc.fields or {"note": exc.message}).items():
-                getattr(form, name, form.note).errors.append(message)
+            attach_errors(form, exc, default="note")
         else:
             flash(_("Đã xử lý báo cáo. Người báo cáo sẽ thấy kết quả."), "success")
             return redirect(url_for("admin.reports"))

@@ -2,18 +2,23 @@
 message beside its input and keeps what the user typed."""
 
 
-def attach_errors(form, exc, only_new: bool = False) -> None:
+def attach_errors(form, exc, only_new: bool = False, default: str | None = None) -> None:
     """Append `exc.fields` to the matching fields of a WTForms form; anything that names no
-    field (or a field the form lacks) goes to `form.form_errors`, shown at the top. With
-    `only_new`, a field that already shows the form's own message gets no second one."""
+    field (or a field the form lacks) goes to the `default` field when given, else to
+    `form.form_errors`, shown at the top. With `only_new`, a field that already shows the form's
+    own message gets no second one."""
+    fallback = form._fields.get(default) if default else None
     for name, message in (exc.fields or {}).items():
-        field = _find(form, name)
+        field = _find(form, name) or fallback
         if field is None:
             form.form_errors.append(message)
         elif not (only_new and field.errors):
             field.errors = list(field.errors) + [message]
     if not exc.fields:
-        form.form_errors.append(exc.message)
+        if fallback is not None:
+            fallback.errors = list(fallback.errors) + [exc.message]
+        else:
+            form.form_errors.append(exc.message)
 
 
 def _find(form, name: str):

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 
+from ..core.formerrors import attach_errors
 from ..core.errors import Conflict, ServiceError
 from ..extensions import db
 from . import cart, fulfilment, methods, services, shipping
@@ -94,9 +95,7 @@ def checkout():
             expected = int(form.expected_total.data) if (form.expected_total.data or "").isdigit() else None
             order = services.place_order(current_user, _session_cart(), form.delivery(), choices, expected)
         except ServiceError as exc:
-            for name, message in exc.fields.items():
-                if hasattr(form, name):
-                    getattr(form, name).errors.append(message)
+            attach_errors(form, exc, only_new=True)
             flash(exc.message, "error")
             lines = cart.lines(current_user, session.get("cart") or {})
         else:
@@ -192,8 +191,7 @@ def shipping_rule():
             flash(_("Đã lưu phí giao hàng."), "success")
             return redirect(url_for("orders.seller_orders"))
         except ServiceError as exc:
-            for name, message in exc.fields.items():
-                getattr(form, name).errors.append(message)
+            attach_errors(form, exc)
     return render_template("orders/shipping_rule.html", form=form, stall=stall)
 
 

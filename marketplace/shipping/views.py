@@ -4,6 +4,7 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.formerrors import attach_errors
 from ..core.errors import ServiceError
 from ..extensions import db
 from ..orders import fulfilment
@@ -29,13 +30,6 @@ def shipment_status_label(status: str) -> str:
     return str(services.STATUS_LABELS.get(status, status))
 
 
-def _form_errors(form, exc: ServiceError) -> None:
-    for name, message in exc.fields.items():
-        if name in form:
-            form[name].errors = list(form[name].errors) + [message]
-    flash(exc.message, "error")
-
-
 @bp.route("/gian-hang-cua-toi/don-hang/<so_code>/van-don", methods=["GET", "POST"])
 @login_required
 def new_shipment(so_code):
@@ -52,7 +46,8 @@ def new_shipment(so_code):
         except ServiceError as exc:
             if exc.status == 404:
                 raise
-            _form_errors(form, exc)
+            attach_errors(form, exc, only_new=True)
+            flash(exc.message, "error")
     return render_template("shipping/new.html", form=form, so=so)
 
 
@@ -84,7 +79,8 @@ def shipment(code):
             flash(_("Đã lưu vận đơn."), "success")
             return redirect(url_for("shipping.shipment", code=item.code))
         except ServiceError as exc:
-            _form_errors(form, exc)
+            attach_errors(form, exc, only_new=True)
+            flash(exc.message, "error")
     return render_template("shipping/shipment.html", shipment=item, form=form, number_form=TrackingNumberForm(obj=item),
                            event_form=EventForm(), remittance_form=RemittanceForm(amount=item.cod_amount))
 
