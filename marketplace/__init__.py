@@ -11,7 +11,7 @@ from .config import INSTANCE_DIR, Config
 from .core.ids import IdConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
-# Each area's blueprint, in the order they are registered: module path, attribute.
+# Modules whose `bp` blueprint is registered, in this order.
 BLUEPRINTS = (
     "marketplace.site.views",
     "marketplace.accounts.views",
@@ -31,7 +31,8 @@ BLUEPRINTS = (
     "marketplace.api.v1",
 )
 
-# Every model module, imported so SQLAlchemy and Alembic see all tables.
+# Imported at start: every model module (so SQLAlchemy and Alembic see all tables) and the
+# modules that register listeners or payment methods when imported.
 MODEL_MODULES = (
     "marketplace.core.audit",
     "marketplace.accounts.models",
