@@ -207,3 +207,13 @@ def test_bulk_updates_reach_the_index_when_noted(search_backend, make):
     index.note_products(db.session, [p.id])
     db.session.commit()
     assert found("vai thieu") == set()
+
+
+def test_workers_finding_the_index_missing_build_it_once(app, tmp_path, make):
+    make.product(name="Vải thiều Lục Ngạn")
+    first, second = WhooshBackend(tmp_path / "index"), WhooshBackend(tmp_path / "index")  # two workers
+    assert first.rebuild(only_if_missing=True) == 1
+    generation = first._current()["gen"]
+    assert second.rebuild(only_if_missing=True) == 0  # waited for the lock, found it built
+    assert second._current()["gen"] == generation
+    assert second.rebuild() == 1  # `flask search reindex` still always rebuilds

@@ -472,15 +472,19 @@ class WhooshBackend(SearchBackend):
             raise
         writer.commit()
 
-    def rebuild(self) -> int:
+    def rebuild(self, only_if_missing: bool = False) -> int:
         """Build a new generation aside from the database, swap CURRENT, then apply what
-        writers queued meanwhile. Readers see the old index until the swap."""
+        writers queued meanwhile. Readers see the old index until the swap. With
+        `only_if_missing`, a process that waited while another built the index does nothing
+        (several gunicorn workers find the index missing at once; one build is enough)."""
         from ...extensions import db
         from sqlalchemy.orm import Session
 
         with self.queue.lock(wait=600) as held:
             if not held:
                 raise IndexUnavailable("another rebuild holds the lock")
+            if only_if_missing and self._usable():
+                return 0
             covered = self.queue.files()  # the full build below covers these
             gen = f"gen-{int(time.time())}-{uuid.uuid4().hex[:6]}"
             path = os.path.join(self.dir, gen)
@@ -502,6 +506,13 @@ class WhooshBackend(SearchBackend):
         self.flush_pending(wait=0)
         return count
 
+    def _usable(self) -> bool:
+        try:
+            self._open()
+        except IndexUnavailable:
+            return False
+        return True
+
     def _cleanup(self, keep: set[str]) -> None:
         """Drop all but the newest older generation (a process may still be reading it)."""
         gens = sorted((g for g in os.listdir(self.dir) if g.startswith("gen-") and g not in keep),
@@ -518,7 +529,7 @@ class WhooshBackend(SearchBackend):
         def run():
             with app.app_context():
                 try:
-                    self.rebuild()
+                    self.rebuild(only_if_missing=True)
                 except Exception:
                     log.exception("search index rebuild failed")
 
