@@ -146,14 +146,16 @@ def place_order(buyer, session_cart: dict, data: dict, choices: dict | None = No
 
 
 def _reserve(product: Product, milli: int) -> None:
-    result = db.session.execute(
+    left = db.session.execute(
         update(Product).where(Product.id == product.id, Product.stock_milli >= milli)
-        .values(stock_milli=Product.stock_milli - milli).execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+        .values(stock_milli=Product.stock_milli - milli).returning(Product.stock_milli)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if left is None:
         raise Conflict(_l("%(name)s đã hết hàng hoặc không còn đủ số lượng.", name=product.name),
                        {"cart": str(_l("hết hàng"))})
-    st.stock_changed.send(db.session, product_ids={product.id})
+    if left < product.min_milli:  # it just sold out: search ranks it below what is in stock
+        st.stock_changed.send(db.session, product_ids={product.id})
 
 
 def _create(buyer, delivery: dict, the_quote: Quote) -> Order:
