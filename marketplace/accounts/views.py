@@ -3,8 +3,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..core.formerrors import attach_errors
 from ..core.errors import ServiceError
+from ..core.formerrors import attach_errors
 from ..extensions import limiter
 from . import services
 from .forms import ChangePasswordForm, LoginForm, RegisterForm

@@ -4,9 +4,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.formerrors import attach_errors
 from ..catalog import services as catalog
 from ..core.errors import NotFound, ServiceError
+from ..core.formerrors import attach_errors
 from ..extensions import db, limiter
 from ..stalls.models import Stall, StallStatus
 from . import reports as reporting

@@ -4,10 +4,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.formerrors import attach_errors
 from ..accounts.auth import officer_required
 from ..communes import services as communes
 from ..core.errors import ServiceError
+from ..core.formerrors import attach_errors
 from . import services
 from .forms import AnnouncementForm, CommuneSettingsForm
 from .views import bp
@@ -50,17 +50,25 @@ def announcement_delete(announcement_id):
     return redirect(url_for("admin.announcements", xa=request.form.get("xa", type=int)))
 
 
+def save_settings(form, commune) -> bool:
+    """Save a submitted settings form (officer's page and admin's commune page alike); False
+    keeps the form on screen with the service's messages next to its fields."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        communes.update_commune_settings(current_user, commune, form.settings())
+    except ServiceError as exc:
+        attach_errors(form, exc, default="intro")
+        return False
+    flash(_("Đã lưu cài đặt của xã."), "success")
+    return True
+
+
 @bp.route(f"/cai-dat-xa/<{ID}:commune_id>", methods=["GET", "POST"])
 @officer_required
 def commune_settings(commune_id):
     commune = services.commune_for_officer(current_user, commune_id)
     form = CommuneSettingsForm(obj=commune)
-    if form.validate_on_submit():
-        try:
-            communes.update_commune_settings(current_user, commune, form.settings())
-        except ServiceError as exc:
-            attach_errors(form, exc, default="intro")
-        else:
-            flash(_("Đã lưu cài đặt của xã."), "success")
-            return redirect(url_for("admin.commune_settings", commune_id=commune.id))
+    if save_settings(form, commune):
+        return redirect(url_for("admin.commune_settings", commune_id=commune.id))
     return render_template("admin/commune_settings.html", commune=commune, form=form), 422 if form.errors else 200

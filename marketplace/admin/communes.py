@@ -4,15 +4,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..core.formerrors import attach_errors
 from ..accounts import services as accounts
 from ..accounts.auth import admin_required
 from ..accounts.models import User
 from ..communes import services as communes
 from ..core import address
 from ..core.errors import NotFound, ServiceError
+from ..core.formerrors import attach_errors
 from ..extensions import db
 from . import services
+from .commune_views import save_settings
 from .forms import CommuneSettingsForm, CreateCommuneForm, OfficerForm, ProvinceForm, VillagesForm
 from .views import bp
 
@@ -61,14 +62,8 @@ def _edit_page(commune, status=200, **forms):
 def commune_edit(commune_id):
     commune = services.commune_for_admin(current_user, commune_id)
     form = CommuneSettingsForm(obj=commune)
-    if form.validate_on_submit():
-        try:
-            communes.update_commune_settings(current_user, commune, form.settings())
-        except ServiceError as exc:
-            attach_errors(form, exc, default="intro")
-        else:
-            flash(_("Đã lưu cài đặt của xã."), "success")
-            return redirect(url_for("admin.commune_edit", commune_id=commune.id))
+    if save_settings(form, commune):
+        return redirect(url_for("admin.commune_edit", commune_id=commune.id))
     return _edit_page(commune, 422 if form.errors else 200, form=form)
 
 

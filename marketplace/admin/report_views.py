@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
-from ..core.formerrors import attach_errors
 from ..accounts.auth import officer_required
 from ..catalog import services as catalog
 from ..catalog.filters import page_number
 from ..core.errors import ServiceError
+from ..core.formerrors import attach_errors
 from ..extensions import db
 from ..stalls import services as stalls
 from . import reports as reporting

@@ -5,8 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 
-from ..core.formerrors import attach_errors
 from ..core.errors import Conflict, ServiceError
+from ..core.formerrors import attach_errors
 from ..extensions import db
 from . import cart, fulfilment, methods, services, shipping
 from . import status as st

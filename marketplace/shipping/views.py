@@ -4,8 +4,8 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..core.formerrors import attach_errors
 from ..core.errors import ServiceError
+from ..core.formerrors import attach_errors
 from ..extensions import db
 from ..orders import fulfilment
 from . import printing, services
