@@ -145,7 +145,7 @@ def test_broken_index_is_served_from_the_database_then_rebuilt(app, client, tmp_
     try:
         make.product(name="Vải thiều Lục Ngạn")
         gen = backend._current()["gen"]
-        backend._close_searcher()
+        backend._close_view()
         backend._local.ix = None
         shutil.rmtree(tmp_path / "index" / gen)
         os.makedirs(tmp_path / "index" / gen)
@@ -217,3 +217,38 @@ def test_workers_finding_the_index_missing_build_it_once(app, tmp_path, make):
     assert second.rebuild(only_if_missing=True) == 0  # waited for the lock, found it built
     assert second._current()["gen"] == generation
     assert second.rebuild() == 1  # `flask search reindex` still always rebuilds
+
+
+def test_an_index_change_frees_what_the_previous_view_decoded(search_backend, make):
+    """Each change to the index means a new view in every worker; the old one and all it
+    decoded (columns, postings) must go at once, not pile up until a garbage collection."""
+    import gc
+    import weakref
+
+    if not isinstance(search_backend, WhooshBackend):
+        pytest.skip("Whoosh only")
+    p = make.product(name="Mật ong hoa vải")
+    assert found("mat ong") == {"Mật ong hoa vải"}
+    with search_backend._view() as view:
+        view.columns()
+        old = weakref.ref(view)
+    del view
+    gc.disable()  # only reference counting may free them
+    try:
+        catalog.set_hidden(p.stall.owner, p.id, True)
+        assert found("mat ong") == set()
+        assert old() is None
+    finally:
+        gc.enable()
+
+
+def test_the_index_is_written_as_separate_files(search_backend, make):
+    """A compound segment is read by copying each part into memory, per process."""
+    if not isinstance(search_backend, WhooshBackend):
+        pytest.skip("Whoosh only")
+    p = make.product(name="Mật ong hoa vải")
+    catalog.set_hidden(p.stall.owner, p.id, True)
+    catalog.set_hidden(p.stall.owner, p.id, False)
+    gen = os.path.join(search_backend.dir, search_backend._current()["gen"])
+    names = os.listdir(gen)
+    assert any(n.endswith(".pst") for n in names) and not any(n.endswith(".seg") for n in names)

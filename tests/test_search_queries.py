@@ -192,11 +192,11 @@ def _whoosh_collector_hits(backend, q):
     from whoosh.query import And, Every, Or, Term
 
     from marketplace.search.backends import FACETS
-    from marketplace.search.backends.whoosh_backend import BAND_KEYS, FACET_FIELDS, SORTED_BY
+    from marketplace.search.backends.whoosh_reading import BAND_KEYS, FACET_FIELDS, SORTED_BY, facet_key
 
-    with backend._searcher() as s:
-        reader = s.reader()
-        text = And([Or([Term(f, t, boost=b) for f, t, b in backend._word_terms(reader, fol, acc)])
+    with backend._view() as view:
+        s = view.searcher
+        text = And([Or([Term(f, t, boost=b) for f, t, b in view.word_terms(fol, acc)])
                     for acc, fol in q.words]) if q.words else Every()
         filters = [Term(FACET_FIELDS[k], BAND_KEYS.index(v) if k == "price_band" else int(v))
                    for k, v in q.filters.items()]
@@ -205,7 +205,7 @@ def _whoosh_collector_hits(backend, q):
         if q.sort in SORTED_BY:
             kwargs.update(sortedby=SORTED_BY[q.sort][0], reverse=SORTED_BY[q.sort][1])
         page = s.search_page(text, q.page, pagelen=q.per_page, **kwargs)
-        facets = {f: {backend._facet_key(f, k): v for k, v in page.results.groups(f).items()} for f in FACETS}
+        facets = {f: {facet_key(f, k): v for k, v in page.results.groups(f).items()} for f in FACETS}
         ids = [int(hit["id"]) for hit in page] if q.page <= page.pagecount else []
         return ids, len(page.results), facets
 
@@ -217,12 +217,16 @@ def test_whoosh_fast_path_returns_what_whoosh_collectors_return(catalogue, searc
 
     if not isinstance(search_backend, WhooshBackend):
         pytest.skip("Whoosh only")
-    # An update leaves a second segment and deleted documents behind (the slow reading path).
-    catalogue["Mật ong hoa vải"].price = 260000
-    search_backend.apply({catalogue["Mật ong hoa vải"].id})
     db_filters = [{}, {"price_band": "0-50000"}, {"ocop": "4"}]
-    for i, (text, _name) in enumerate(QUERIES + [("", None), ("khong co gi", None)]):
-        for sort in ("relevance", "price_asc", "price_desc", "newest"):
-            q = Query(words=query_tokens(text), filters=db_filters[i % 3], sort=sort, page=1, per_page=4)
-            hits = search_backend.search(q)
-            assert (hits.ids, hits.total, hits.facets) == _whoosh_collector_hits(search_backend, q), (text, sort)
+    # First one fresh segment; then an update leaves a second segment and deleted documents.
+    for update in (False, True):
+        if update:
+            catalogue["Mật ong hoa vải"].price = 260000
+            search_backend.apply({catalogue["Mật ong hoa vải"].id})
+            with search_backend._view() as view:
+                assert len(view.reader.leaf_readers()) > 1 and view.reader.has_deletions()
+        for i, (text, _name) in enumerate(QUERIES + [("", None), ("khong co gi", None)]):
+            for sort in ("relevance", "price_asc", "price_desc", "newest"):
+                q = Query(words=query_tokens(text), filters=db_filters[i % 3], sort=sort, page=1, per_page=4)
+                hits = search_backend.search(q)
+                assert (hits.ids, hits.total, hits.facets) == _whoosh_collector_hits(search_backend, q), (text, sort)
