@@ -27,7 +27,7 @@ from .. import documents
 from ..analysis import SYNONYMS, accented_analyzer, folded_analyzer, folded_words
 from . import Hits, Query, SearchBackend
 from .whoosh_queue import WriteQueue
-from .whoosh_reading import BAND_KEYS, FOLDED_FIELDS, View
+from .whoosh_reading import BAND_KEYS, View
 
 log = logging.getLogger(__name__)
 

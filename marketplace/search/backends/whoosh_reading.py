@@ -179,7 +179,6 @@ class View:
 
     def columns(self) -> dict[str, array]:
         if self._columns is None:
-            schema = self.searcher.schema
             self._columns = {n: column_array(self.reader, n) for n in COLUMNS}
         return self._columns
 
