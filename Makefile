@@ -49,8 +49,9 @@ clean:
 	rm -rf $(VENV) instance
 
 # Refresh the message catalog after changing UI strings; then translate the new entries in en/.
+# A count goes through ngettext / lazy_ngettext (Vietnamese: singular and plural msgids alike).
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o marketplace/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 -o marketplace/translations/messages.pot .
 	$(BIN)/pybabel update -i marketplace/translations/messages.pot -d marketplace/translations
 
 # Stamp-sheet PDF time for 1,000 stamps and trace page latency (a measurement, not a test).

@@ -2,7 +2,7 @@
 from flask import request, url_for
 from flask_babel import get_locale
 
-from .catalog.units import format_quantity
+from .catalog.units import format_amount, format_quantity
 from .core.money import format_vnd
 from .core.phone import display_phone
 from .core.timeutil import format_local
@@ -12,6 +12,7 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(
         vnd=format_vnd,
         qty=format_quantity,
+        amount=format_amount,
         phone=display_phone,
         localtime=format_local,
     )

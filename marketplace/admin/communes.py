@@ -1,6 +1,7 @@
 """Admin-only pages: communes, their settings and villages, officer assignments."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -75,7 +76,7 @@ def commune_villages(commune_id):
     if not form.validate_on_submit():
         return _edit_page(commune, 422, villages_form=form)
     added, skipped = services.add_villages(current_user, commune, form.names.data.splitlines())
-    flash(_("Đã thêm %(n)s thôn/ấp.", n=len(added)), "success")
+    flash(ngettext("Đã thêm %(num)s thôn/ấp.", "Đã thêm %(num)s thôn/ấp.", len(added)), "success")
     if skipped:
         flash(_("Đã có sẵn, bỏ qua: %(names)s", names=", ".join(skipped)), "info")
     return redirect(url_for("admin.commune_edit", commune_id=commune.id))

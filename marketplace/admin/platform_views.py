@@ -2,6 +2,7 @@
 which payment providers are configured. Routes on the admin blueprint."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..accounts.auth import admin_required
@@ -83,7 +84,7 @@ def villages_csv(commune_id):
     except ServiceError as exc:
         flash(exc.message, "error")
     else:
-        flash(_("Đã thêm %(n)s thôn/ấp.", n=len(added)), "success")
+        flash(ngettext("Đã thêm %(num)s thôn/ấp.", "Đã thêm %(num)s thôn/ấp.", len(added)), "success")
         if skipped:
             flash(_("Đã có sẵn, bỏ qua: %(names)s", names=", ".join(skipped)), "info")
     return redirect(url_for("admin.commune_edit", commune_id=commune.id))

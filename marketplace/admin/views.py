@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
@@ -70,9 +71,10 @@ def bulk_approve(kind):
         raise NotFound()
     ids = [int(i) for i in request.form.getlist("ids") if i.isascii() and i.isdigit() and len(i) <= 10]
     approved, skipped = services.bulk_approve(current_user, BULK_KINDS[kind], ids)
-    flash(_("Đã duyệt %(n)s mục.", n=approved), "success")
+    flash(ngettext("Đã duyệt %(num)s mục.", "Đã duyệt %(num)s mục.", approved), "success")
     if skipped:
-        flash(_("Bỏ qua %(n)s mục (đã được xử lý hoặc không thuộc xã của bạn).", n=skipped), "info")
+        flash(ngettext("Bỏ qua %(num)s mục (đã được xử lý hoặc không thuộc xã của bạn).",
+                       "Bỏ qua %(num)s mục (đã được xử lý hoặc không thuộc xã của bạn).", skipped), "info")
     return redirect(url_for("admin.queue"))
 
 

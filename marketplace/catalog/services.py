@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -19,6 +20,7 @@ from .models import Category, Certification, CertificationKind, Product, Product
 from .units import MILLI, UNITS
 
 MAX_PHOTOS = 8
+TOO_MANY_PHOTOS = lazy_ngettext("Tối đa %(num)s ảnh.", "Tối đa %(num)s ảnh.", MAX_PHOTOS)
 MAX_PRICE = 1_000_000_000
 # A million units: far above any household's stock, and inside a 32-bit INTEGER column.
 MAX_QUANTITY_MILLI = 1_000_000_000
@@ -230,7 +232,7 @@ def create_product(actor, data: dict, photos=(), certifications=None) -> Product
     clean, certs = _clean_all(data, certifications or [])
     photos = [p for p in photos if p]
     if len(photos) > MAX_PHOTOS:
-        raise ValidationError(_l("Tối đa %(n)s ảnh.", n=MAX_PHOTOS), {"photos": _l("Tối đa %(n)s ảnh.", n=MAX_PHOTOS)})
+        raise ValidationError(TOO_MANY_PHOTOS, {"photos": TOO_MANY_PHOTOS})
     product = Product(stall=stall, slug=slugify(clean["name"]), **clean)
     product.status = ProductStatus.PENDING if stall.commune.requires_product_review else ProductStatus.APPROVED
     for item in certs:
@@ -258,7 +260,7 @@ def update_product(actor, product_id: int, data: dict, photos=(), certifications
     keep = [img for img in product.images if img.id not in remove]
     removed = [img.key for img in product.images if img.id in remove]
     if len(keep) + len(photos) > MAX_PHOTOS:
-        raise ValidationError(_l("Tối đa %(n)s ảnh.", n=MAX_PHOTOS), {"photos": _l("Tối đa %(n)s ảnh.", n=MAX_PHOTOS)})
+        raise ValidationError(TOO_MANY_PHOTOS, {"photos": TOO_MANY_PHOTOS})
     changed = {k for k, v in clean.items() if current[k] != v}
     for key, value in clean.items():
         setattr(product, key, value)

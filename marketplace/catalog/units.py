@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
 
 MILLI = 1000
@@ -31,6 +32,39 @@ UNITS: dict[str, Unit] = {
         Unit("cai", _l("cái"), False),
     )
 }
+
+
+# A quantity with its unit ("1 bottle", "3 bottles"): one ngettext per unit, written out so that
+# message extraction sees every form. Vietnamese nouns do not change with the number.
+_AMOUNTS = {
+    "kg": lambda n, q: ngettext("%(q)s kg", "%(q)s kg", n, q=q),
+    "lit": lambda n, q: ngettext("%(q)s lít", "%(q)s lít", n, q=q),
+    "qua": lambda n, q: ngettext("%(q)s quả", "%(q)s quả", n, q=q),
+    "hop": lambda n, q: ngettext("%(q)s hộp", "%(q)s hộp", n, q=q),
+    "chai": lambda n, q: ngettext("%(q)s chai", "%(q)s chai", n, q=q),
+    "hu": lambda n, q: ngettext("%(q)s hũ", "%(q)s hũ", n, q=q),
+    "tui": lambda n, q: ngettext("%(q)s túi", "%(q)s túi", n, q=q),
+    "goi": lambda n, q: ngettext("%(q)s gói", "%(q)s gói", n, q=q),
+    "bo": lambda n, q: ngettext("%(q)s bó", "%(q)s bó", n, q=q),
+    "nieu": lambda n, q: ngettext("%(q)s niêu", "%(q)s niêu", n, q=q),
+    "cai": lambda n, q: ngettext("%(q)s cái", "%(q)s cái", n, q=q),
+}
+
+
+def format_amount(milli: int, unit: "Unit | str") -> str:
+    """1000 milli of 'chai' -> '1 chai' ('1 bottle'), 3000 -> '3 bottles', 1500 of 'lit' ->
+    '1,5 litres': the quantity and its unit in the number the language wants. `unit` is a Unit
+    or its code; an unknown code reads as 'cái', as on past orders."""
+    code = unit.code if isinstance(unit, Unit) else unit
+    whole, frac = divmod(int(milli), MILLI)
+    # Plural rules take whole numbers; a fraction reads as plural ("0,5 litres", "1,5 litres").
+    count = whole if not frac else 2
+    return _AMOUNTS.get(code, _AMOUNTS["cai"])(count, format_quantity(milli))
+
+
+def lazy_amount(milli: int, unit: "Unit | str") -> LazyString:
+    """format_amount in the language of the request that finally shows it (for lazy messages)."""
+    return LazyString(format_amount, milli, unit)
 
 
 def parse_quantity(text: str | int | float | Decimal) -> int:
@@ -64,7 +98,7 @@ def quantity_error(unit: Unit, milli: int, step_milli: int, min_milli: int):
     if not unit.decimal and milli % MILLI:
         return _l("Sản phẩm này bán theo %(unit)s, chỉ nhận số nguyên.", unit=unit.label)
     if milli < min_milli:
-        return _l("Mua tối thiểu %(q)s %(unit)s.", q=format_quantity(min_milli), unit=unit.label)
+        return _l("Mua tối thiểu %(amount)s.", amount=lazy_amount(min_milli, unit))
     if step_milli and (milli - min_milli) % step_milli:
-        return _l("Số lượng tăng theo bước %(q)s %(unit)s.", q=format_quantity(step_milli), unit=unit.label)
+        return _l("Số lượng tăng theo bước %(amount)s.", amount=lazy_amount(step_milli, unit))
     return None

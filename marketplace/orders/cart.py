@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 
 from ..core.ids import MAX_ID
 from ..catalog.models import Product
-from ..catalog.units import format_quantity, parse_quantity, quantity_error
+from ..catalog.units import lazy_amount, parse_quantity, quantity_error
 from ..core.errors import ValidationError
 from ..core.money import line_total
 from ..extensions import db
@@ -59,7 +59,7 @@ def line_problem(product: Product | None, milli: int):
     if product.stock_milli < milli:
         if product.stock_milli < product.min_milli:
             return _l("Sản phẩm đã hết hàng.")
-        return _l("Chỉ còn %(q)s %(unit)s.", q=format_quantity(product.stock_milli), unit=product.unit_info.label)
+        return _l("Chỉ còn %(amount)s.", amount=lazy_amount(product.stock_milli, product.unit_info))
     return None
 
 

@@ -9,6 +9,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
@@ -245,7 +246,8 @@ def issue_stamps(actor, batch_id: int, count: int) -> tuple[int, int]:
     returns (first, last) serial. Concurrent issues never share a serial."""
     batch = get_owned_batch(actor, batch_id)
     if not isinstance(count, int) or not 1 <= count <= MAX_STAMPS_PER_ISSUE:
-        message = _l("Mỗi lần in từ 1 đến %(n)s tem.", n=MAX_STAMPS_PER_ISSUE)
+        message = lazy_ngettext("Mỗi lần in từ 1 đến %(num)s tem.", "Mỗi lần in từ 1 đến %(num)s tem.",
+                                MAX_STAMPS_PER_ISSUE)
         raise ValidationError(message, {"count": message})
     # One conditional UPDATE both reserves the serial range and enforces the batch limit.
     last = db.session.execute(

@@ -2,6 +2,7 @@
 events and stamp sheets, and the officer's scans per commune."""
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..core.ids import as_id
@@ -150,7 +151,8 @@ def issue_stamps(batch_id):
     if not form.validate():
         raise_first(form)
     first, last = services.issue_stamps(current_user, batch_id, form.count.data)
-    flash(_("Đã tạo tem số %(a)s đến %(b)s.", a=first, b=last), "success")
+    flash(ngettext("Đã tạo tem số %(a)s đến %(b)s.", "Đã tạo tem số %(a)s đến %(b)s.", last - first + 1,
+                   a=first, b=last), "success")
     return redirect(url_for("trace.batch", batch_id=batch_id, _anchor="tem"))
 
 
