@@ -3,6 +3,7 @@ from the published constructions (independently of marketplace/payments/gateways
 import hashlib
 import hmac
 import json
+import threading
 import time
 import urllib.parse
 
@@ -102,44 +103,123 @@ def refused(provider, response) -> bool:
     return response.status_code == 422
 
 
+def zalopay_answer(code=1, sub=None, message=None, **extra) -> dict:
+    """A ZaloPay v2 API answer: return_code 1 success, 2 fail, 3 processing (+ sub code, messages)."""
+    words = {1: "Giao dịch thành công", 2: "Giao dịch thất bại", 3: "Giao dịch đang xử lý"}
+    return {"return_code": code, "return_message": message or words.get(code, ""),
+            "sub_return_code": code if sub is None else sub, "sub_return_message": message or words.get(code, ""),
+            **extra}
+
+
+def momo_refund_answer(body, result=0, trans_id=5550001, message=None) -> dict:
+    """MoMo's answer to POST /v2/gateway/api/refund for the request `body` (not signed by MoMo)."""
+    return {"partnerCode": body["partnerCode"], "orderId": body["orderId"], "requestId": body["requestId"],
+            "amount": body["amount"], "transId": trans_id, "resultCode": result,
+            "message": message or ("Thành công." if result == 0 else "Giao dịch đang được xử lý."),
+            "responseTime": 1763750200000}
+
+
+def momo_refund_query_answer(body, refunds=(), result=0, message="Thành công.") -> dict:
+    """MoMo's answer to POST /v2/gateway/api/refund/query; `refunds` = [(amount, resultCode)] of
+    the refund transactions MoMo lists under the queried orderId."""
+    return {"partnerCode": body["partnerCode"], "orderId": body["orderId"], "requestId": body["requestId"],
+            "resultCode": result, "message": message, "responseTime": 1763750300000,
+            "refundTrans": [{"orderId": body["orderId"], "amount": amount, "resultCode": code, "transId": 5550001 + i,
+                             "createdTime": 1763750250000} for i, (amount, code) in enumerate(refunds)]}
+
+
+VNPAY_ANSWER_ORDER = ("vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode", "vnp_TxnRef",
+                      "vnp_Amount", "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo", "vnp_TransactionType",
+                      "vnp_TransactionStatus", "vnp_OrderInfo")
+
+
+def vnpay_answer(body, code="00", status="00", kind=None, amount=None, signed=True) -> dict:
+    """VNPay's signed answer to a merchant API call (refund or querydr) for the request `body`:
+    vnp_SecureHash = HMAC-SHA512 over the documented fields joined by '|' (querydr adds the
+    promotion fields)."""
+    query = body["vnp_Command"] == "querydr"
+    answer = {"vnp_ResponseId": "a1b2c3d4", "vnp_Command": body["vnp_Command"], "vnp_ResponseCode": code,
+              "vnp_Message": "Success" if code == "00" else "Error", "vnp_TmnCode": SETTINGS["VNPAY_TMN_CODE"],
+              "vnp_TxnRef": body["vnp_TxnRef"], "vnp_Amount": amount or body.get("vnp_Amount", "0"),
+              "vnp_BankCode": "NCB", "vnp_PayDate": "20261122013505", "vnp_TransactionNo": "14226112",
+              "vnp_TransactionType": kind or body.get("vnp_TransactionType", "01"), "vnp_TransactionStatus": status,
+              "vnp_OrderInfo": body["vnp_OrderInfo"]}
+    order = VNPAY_ANSWER_ORDER
+    if query:
+        answer.update(vnp_PromotionCode="", vnp_PromotionAmount="")
+        order += ("vnp_PromotionCode", "vnp_PromotionAmount")
+    if signed:
+        data = "|".join(answer[k] for k in order)
+        answer["vnp_SecureHash"] = hmac.new(SETTINGS["VNPAY_HASH_SECRET"].encode(), data.encode(),
+                                            hashlib.sha512).hexdigest()
+    return answer
+
+
 class FakeProviders:
     """Stands in for the providers' HTTP APIs (http.post_json) and Stripe's HTTP client, and
-    records whether a database transaction was open during each call."""
+    records whether a database transaction was open during each call. Each API answers as its
+    documentation shows for a success, unless a test queued other answers with `answer()`."""
 
     def __init__(self, db):
         self.db = db
         self.calls = []
+        self.queued = {}
+        self.lock = threading.Lock()  # concurrency tests call it from several threads
+
+    def answer(self, endpoint, *answers):
+        """Queue the next answers of the API whose URL ends with `endpoint`: a dict, a function of
+        the request body, or an exception to raise."""
+        self.queued.setdefault(endpoint, []).extend(answers)
 
     def post_json(self, url, body, timeout, retries=0, headers=None):
-        self.calls.append({"url": url, "body": body, "timeout": timeout, "retries": retries,
-                           "in_transaction": self.db.session().in_transaction()})
+        with self.lock:
+            self.calls.append({"url": url, "body": body, "timeout": timeout, "retries": retries,
+                               "in_transaction": self.db.session().in_transaction()})
+            queued = next((q for endpoint, q in self.queued.items() if url.endswith(endpoint) and q), None)
+            reply = queued.pop(0) if queued else None
+        if isinstance(reply, Exception):
+            raise reply
+        if reply is not None:
+            return reply(body) if callable(reply) else reply
         if url.endswith("/v2/gateway/api/create"):
             return {"resultCode": 0, "payUrl": f"https://test-payment.momo.vn/v2/gateway/pay?t={body['orderId']}"}
         if url.endswith("/v2/create"):
             return {"return_code": 1, "order_url": f"https://qcgateway.zalopay.vn/openinapp?order={body['app_trans_id']}"}
         if url.endswith("/v2/gateway/api/refund"):
-            return {"resultCode": 0, "transId": 5550001}
+            return momo_refund_answer(body)
+        if url.endswith("/v2/gateway/api/refund/query"):
+            return momo_refund_query_answer(body, refunds=[(self._momo_amount(body), 0)])
         if url.endswith("/v2/refund"):
-            return {"return_code": 1, "refund_id": 1}
+            return zalopay_answer(1, refund_id=1)
+        if url.endswith("/v2/query_refund"):
+            return zalopay_answer(1)
         if "merchant_webapi" in url:
-            return {"vnp_ResponseCode": "00", "vnp_TransactionNo": "99887766"}
+            return vnpay_answer(body)
         return {}
+
+    def _momo_amount(self, body):
+        sent = [c["body"] for c in self.calls if c["url"].endswith("/v2/gateway/api/refund")
+                and c["body"]["orderId"] == body["orderId"]]
+        return sent[-1]["amount"] if sent else 0
 
 
 class StripeRecorder(stripe.HTTPClient):
-    """Stripe's HTTP client replaced: answers Checkout Session and refund creation locally."""
+    """Stripe's HTTP client replaced: answers Checkout Session and refund creation (and refund
+    retrieval) locally; `refund_statuses` are the statuses the next refund answers carry."""
     name = "recorder"
 
     def __init__(self, db):
         super().__init__()
         self.db = db
         self.calls = []
+        self.refund_statuses = []
 
     def request(self, method, url, headers, post_data=None, **kwargs):
         self.calls.append({"method": method, "url": url, "headers": dict(headers or {}), "body": post_data,
                            "in_transaction": self.db.session().in_transaction()})
-        if url.endswith("/v1/refunds"):
-            return json.dumps({"id": "re_choxa_1", "object": "refund", "status": "succeeded"}), 200, {}
+        if "/v1/refunds" in url:
+            status = self.refund_statuses.pop(0) if self.refund_statuses else "succeeded"
+            return json.dumps({"id": "re_choxa_1", "object": "refund", "status": status}), 200, {}
         return json.dumps({"id": "cs_test_1", "object": "checkout.session",
                            "url": "https://checkout.stripe.com/c/pay/cs_test_1"}), 200, {}
 

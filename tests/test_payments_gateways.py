@@ -63,6 +63,44 @@ def test_vnpay_refund_checksum_order():
     assert body["vnp_SecureHash"] == hmac.new(VNP.hash_secret.encode(), data.encode(), hashlib.sha512).hexdigest()
 
 
+def vnp_answer(fields: dict, query=False) -> dict:
+    order = ["vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode", "vnp_TxnRef",
+             "vnp_Amount", "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo", "vnp_TransactionType",
+             "vnp_TransactionStatus", "vnp_OrderInfo"] + (["vnp_PromotionCode", "vnp_PromotionAmount"] if query else [])
+    answer = {"vnp_ResponseId": "4f0b", "vnp_Command": "querydr" if query else "refund", "vnp_ResponseCode": "00",
+              "vnp_Message": "Success", "vnp_TmnCode": VNP.tmn_code, "vnp_TxnRef": "CX7K2M9Q4",
+              "vnp_Amount": "35000000", "vnp_BankCode": "NCB", "vnp_PayDate": "20261122013505",
+              "vnp_TransactionNo": "14226112", "vnp_TransactionType": "02", "vnp_TransactionStatus": "00",
+              "vnp_OrderInfo": "Hoan tien CX7K2M9Q4", "vnp_PromotionCode": "", "vnp_PromotionAmount": ""}
+    answer.update(fields)
+    data = "|".join(answer[k] for k in order)
+    answer["vnp_SecureHash"] = hmac.new(VNP.hash_secret.encode(), data.encode(), hashlib.sha512).hexdigest()
+    return answer
+
+
+def test_vnpay_refund_answer_accepted_is_not_refunded_until_its_status_says_so():
+    state = lambda **fields: vnpay.refund_state(VNP, vnp_answer(fields))[0]  # noqa: E731
+    assert state() == "done"
+    assert state(vnp_TransactionStatus="05") == "pending"  # VNPay processing the refund
+    assert state(vnp_TransactionStatus="06") == "pending"  # sent to the bank
+    assert state(vnp_TransactionStatus="09") == "failed"  # refund refused
+    assert state(vnp_ResponseCode="94") == "pending"  # a refund of this payment is already in progress
+    assert state(vnp_ResponseCode="91", vnp_TransactionStatus="") == "failed"
+    forged = vnp_answer({"vnp_TransactionStatus": "05"})
+    forged["vnp_TransactionStatus"] = "00"  # a success not covered by the checksum is not believed
+    assert vnpay.refund_state(VNP, forged)[0] == "pending"
+
+
+def test_vnpay_querydr_settles_only_a_verified_refund_of_that_amount():
+    state = lambda **fields: vnpay.refund_query_state(VNP, vnp_answer(fields, query=True), 350_000)[0]  # noqa: E731
+    assert state() == "done"
+    assert state(vnp_TransactionType="03", vnp_TransactionStatus="05") == "pending"
+    assert state(vnp_TransactionStatus="09") == "failed"
+    assert state(vnp_TransactionType="01") == "pending"  # the payment itself: no refund reported
+    assert state(vnp_Amount="10000000") == "pending"  # another refund
+    assert vnpay.refund_query_state(VNP, vnp_answer({}, query=False), 350_000)[0] == "pending"  # wrong field list
+
+
 # ---- MoMo AIO v2 (public sandbox test credentials from MoMo's own samples) ----------------------
 MOMO = momo.Config(partner_code="MOMO", access_key="F8BBA842ECF85", secret_key="K951B6PE1waDMi640xX08PD3vg6EkVlz")
 
@@ -100,6 +138,26 @@ def test_momo_ipn_verified_tamper_rejected():
     assert not momo.parse_ipn(MOMO, momo_ipn(resultCode=1006, message="Người dùng từ chối")).succeeded
 
 
+def test_momo_refund_processing_codes_and_refund_query():
+    assert momo.refund_state({"resultCode": 0})[0] == "done"
+    assert momo.refund_state({"resultCode": 7000})[0] == "pending"
+    assert momo.refund_state({"resultCode": 7002})[0] == "pending"
+    assert momo.refund_state({"resultCode": 1002, "message": "Từ chối"})[0] == "failed"
+    listed = lambda *trans, code=0: {"resultCode": code, "refundTrans": [  # noqa: E731
+        {"orderId": oid, "amount": amount, "resultCode": result, "transId": 99} for oid, amount, result in trans]}
+    state = lambda answer: momo.refund_query_state(answer, "CX7K2M9Q4-R3", 50_000)  # noqa: E731
+    assert state(listed(("CX7K2M9Q4-R3", 50_000, 0))) == ("done", "momo 0: ", "99")
+    assert state(listed(("CX7K2M9Q4-R3", 50_000, 7002)))[0] == "pending"
+    assert state(listed(("CX7K2M9Q4-R3", 50_000, 1080)))[0] == "failed"
+    assert state(listed(("CX7K2M9Q4-R2", 50_000, 0)))[0] == "pending"  # another refund
+    assert state(listed(("CX7K2M9Q4-R3", 40_000, 0)))[0] == "pending"  # not the amount asked
+    assert state(listed(code=42))[0] == "failed"  # MoMo never received it
+    assert state(listed(code=99))[0] == "pending"  # the question failed, not the refund
+    body = momo.query_body(MOMO, "CX7K2M9Q4-R3", "CX7K2M9Q4-R3-Q1")
+    raw = "accessKey=F8BBA842ECF85&orderId=CX7K2M9Q4-R3&partnerCode=MOMO&requestId=CX7K2M9Q4-R3-Q1"
+    assert body["signature"] == hmac.new(MOMO.secret_key.encode(), raw.encode(), hashlib.sha256).hexdigest()
+
+
 # ---- ZaloPay v2 (public sandbox app 2553) --------------------------------------------------------
 ZALO = zalopay.Config(app_id=2553, key1="PcY4iZIKFCIdgZvA6ueMcMHHUbRLYjPL", key2="kLtgPl8HHhfvMuDHPwKfgfsY4Ydm9eIz")
 
@@ -110,6 +168,29 @@ def test_zalopay_create_mac_and_gmt7_prefix():
     assert body["app_trans_id"] == "261122_CX7K2M9Q4"  # 22/11 in GMT+7, still 21/11 in UTC
     data = f"2553|261122_CX7K2M9Q4|buyer-12|350000|{body['app_time']}|{body['embed_data']}|{body['item']}"
     assert body["mac"] == hmac.new(ZALO.key1.encode(), data.encode(), hashlib.sha256).hexdigest()
+
+
+def test_zalopay_refund_and_query_refund_macs_over_documented_fields():
+    body = zalopay.refund_body(ZALO, "251122000012345", 350_000, "Hoan tien", NOW, "17")
+    millis = int(NOW.replace(tzinfo=timezone.utc).timestamp() * 1000)
+    assert body["m_refund_id"] == "261122_2553_17" and body["timestamp"] == millis  # yymmdd in GMT+7
+    data = f"2553|251122000012345|350000|Hoan tien|{millis}"
+    assert body["mac"] == hmac.new(ZALO.key1.encode(), data.encode(), hashlib.sha256).hexdigest()
+    query = zalopay.query_refund_body(ZALO, "261122_2553_17", NOW)
+    assert query == {"app_id": 2553, "m_refund_id": "261122_2553_17", "timestamp": millis,
+                     "mac": hmac.new(ZALO.key1.encode(), f"2553|261122_2553_17|{millis}".encode(),
+                                     hashlib.sha256).hexdigest()}
+
+
+def test_zalopay_refund_return_codes():
+    answer = lambda code, sub=0: {"return_code": code, "sub_return_code": sub, "return_message": "m"}  # noqa: E731
+    assert zalopay.refund_state(answer(1))[0] == "done"
+    assert zalopay.refund_state(answer(3))[0] == "pending"  # processing: ask query_refund later
+    assert zalopay.refund_state(answer(2, -13))[0] == "failed"
+    assert zalopay.refund_state(answer(2, -429))[0] == "failed"  # the refund request was refused
+    assert zalopay.refund_state(answer(2, -429), query=True)[0] == "pending"  # the question was
+    assert zalopay.refund_state(answer(2, -13), query=True)[0] == "failed"
+    assert zalopay.refund_state({})[0] == "pending"  # no return_code: nothing to go on
 
 
 def zalo_callback(amount=350000):

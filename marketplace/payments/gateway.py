@@ -2,7 +2,7 @@
 registry orders uses. A gateway is collected by the platform's merchant account, so it is
 offered for any stall once the operator configured its credentials, and hidden otherwise.
 
-Adding a gateway is one module: subclass Gateway, implement config/redirect/refund/query, and
+Adding a gateway is one module: subclass Gateway, implement config/redirect/refund/refund_status/query, and
 register it (see vnpay_gateway.py). Provider calls receive a PaymentInfo snapshot, never ORM rows,
 so no database transaction is open while the provider is being called."""
 from dataclasses import dataclass, field
@@ -10,6 +10,7 @@ from datetime import datetime
 
 from ..orders import methods
 from ..orders import status as st
+from .gateways import DONE, FAILED, PENDING  # noqa: F401  (re-exported: refund states)
 
 
 class GatewayError(Exception):
@@ -44,6 +45,15 @@ class RefundInfo:
     full: bool
 
 
+@dataclass(frozen=True)
+class RefundResult:
+    """The provider's word on a refund: DONE, PENDING (processing, or no answer) or FAILED."""
+
+    state: str
+    reference: str = ""  # what refund_status needs to find the refund again at the provider
+    message: str = ""  # the provider's own words, kept for a person
+
+
 class Gateway:
     code = ""
     label = ""
@@ -69,8 +79,16 @@ class Gateway:
         """(URL to send the buyer to, the provider's id for this payment)."""
         raise NotImplementedError
 
-    def refund(self, config, payment: PaymentInfo, refund: RefundInfo, now: datetime) -> str:
-        """Ask the provider to give money back; its refund reference, or GatewayError."""
+    def refund(self, config, payment: PaymentInfo, refund: RefundInfo, now: datetime) -> RefundResult:
+        """Ask the provider to give money back. GatewayError or GatewayUnavailable mean FAILED
+        (nothing moved); a provider whose refunds can be looked up by our own id returns PENDING
+        instead when it did not answer, so the refund is never sent twice."""
+        raise NotImplementedError
+
+    def refund_status(self, config, payment: PaymentInfo, refund: RefundInfo, reference: str,
+                      now: datetime) -> RefundResult:
+        """Ask the provider where a PENDING refund stands (`reference` as refund() returned it).
+        Read-only at the provider; errors mean the question went unanswered, not the refund."""
         raise NotImplementedError
 
     def query(self, config, payment: PaymentInfo, now: datetime) -> dict:

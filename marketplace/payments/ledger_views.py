@@ -1,7 +1,9 @@
-"""The seller's ledger page, refunds (seller on their order page, officers by order code) and the
-admin's balances, payouts and CSV exports."""
+"""The seller's ledger page, refunds (seller on their order page, officers by order code, with the
+refunds still awaiting a gateway and their "Kiểm tra lại" button) and the admin's balances,
+payouts and CSV exports."""
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..accounts.auth import admin_required, officer_required
@@ -13,6 +15,25 @@ from .forms import PayoutForm, RefundForm
 
 bp = Blueprint("ledger", __name__)
 
+REFUND_LABELS = {"done": _l("Đã hoàn qua cổng"), "manual": _l("Hoàn thủ công"), "failed": _l("Cổng chưa hoàn được"),
+                 "requested": _l("Đang gửi"), "pending": _l("Đang xử lý, chờ cổng thanh toán xác nhận")}
+REFUND_STARTED = {
+    "done": _l("Đã hoàn tiền qua cổng thanh toán."),
+    "failed": _l("Cổng thanh toán chưa hoàn được tiền, vui lòng thử lại sau."),
+    "pending": _l("Cổng thanh toán đang xử lý hoàn tiền. Kết quả sẽ được kiểm tra lại với cổng."),
+    "manual": _l("Đã ghi nhận hoàn tiền. Vui lòng chuyển trả tiền cho người mua."),
+}
+REFUND_CHECKED = {
+    "done": _l("Cổng thanh toán đã xác nhận hoàn tiền."),
+    "failed": _l("Cổng thanh toán báo hoàn tiền không thành công; đơn cần được hoàn lại."),
+    "pending": _l("Cổng thanh toán vẫn đang xử lý hoàn tiền."),
+}
+
+
+@bp.app_template_global()
+def refund_status_label(status: str) -> str:
+    return str(REFUND_LABELS.get(status, status))
+
 
 @bp.app_template_global()
 def refund_form(stall_order) -> RefundForm:
@@ -22,6 +43,11 @@ def refund_form(stall_order) -> RefundForm:
 @bp.app_template_global()
 def stall_order_refunds(stall_order) -> list:
     return refunds.refunds_of(stall_order)
+
+
+@bp.app_template_global()
+def order_refunds(order) -> dict:
+    return refunds.refunds_by_stall_order(order)
 
 
 @bp.get("/gian-hang-cua-toi/so-du")
@@ -40,9 +66,7 @@ def refund():
     if form.validate_on_submit():
         try:
             result = refunds.start_refund(current_user, form.code.data, form.reason.data, form.amount.data)
-            flash(_("Đã hoàn tiền qua cổng thanh toán.") if result.status == "done" else
-                  _("Cổng thanh toán chưa hoàn được tiền, vui lòng thử lại sau.") if result.status == "failed" else
-                  _("Đã ghi nhận hoàn tiền. Vui lòng chuyển trả tiền cho người mua."), "success")
+            flash(str(REFUND_STARTED.get(result.status, REFUND_STARTED["manual"])), "success")
         except ServiceError as exc:
             if exc.status == 404:
                 raise
@@ -55,7 +79,17 @@ def refund():
 @bp.get("/quan-ly/hoan-tien")
 @officer_required
 def officer_refund():
-    return render_template("payments/refund.html", form=RefundForm(code=request.args.get("code", "")))
+    return render_template("payments/refund.html", form=RefundForm(code=request.args.get("code", "")),
+                           in_flight=refunds.refunds_in_flight(current_user))
+
+
+@bp.post("/quan-ly/hoan-tien/<id:refund_id>/kiem-tra")
+@officer_required
+def check_refund(refund_id):
+    refund = refunds.check_refund(current_user, refund_id)
+    flash(str(REFUND_CHECKED.get(refund.status, REFUND_CHECKED["pending"])),
+          "error" if refund.status == "failed" else "success")
+    return redirect(url_for("ledger.officer_refund"))
 
 
 @bp.route("/quan-ly/doi-soat", methods=["GET", "POST"])

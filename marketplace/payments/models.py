@@ -82,7 +82,9 @@ class GatewayPayment(db.Model):
 
 class Refund(db.Model):
     """Money given back to a buyer for one stall order: through the gateway's refund API when the
-    platform collected it, otherwise by hand (status manual)."""
+    platform collected it, otherwise by hand (status manual). A gateway refund is requested (being
+    sent), pending (the provider is processing it, or did not answer: checked until it says), then
+    done or failed; only done counts as money given back."""
 
     __tablename__ = "refunds"
 
@@ -91,13 +93,14 @@ class Refund(db.Model):
     provider: Mapped[str] = mapped_column(String(12))
     amount: Mapped[int] = mapped_column(BigInteger)
     reason: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12))  # requested | done | manual | failed
+    status: Mapped[str] = mapped_column(String(12), index=True)  # requested | pending | done | manual | failed
     provider_reference: Mapped[str] = mapped_column(String(80), default="")
-    error: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str] = mapped_column(Text, default="")  # the provider's last words when not done
     after_delivery: Mapped[bool] = mapped_column(default=False)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     completed_at: Mapped[datetime | None]
+    checked_at: Mapped[datetime | None]  # last time the provider was asked about a pending refund
 
     stall_order = relationship("StallOrder")
 

@@ -1,5 +1,6 @@
 """MoMo (AIO v2, captureWallet) as a payment method: the create call returns the payUrl the buyer
-is sent to; refunds and queries through MoMo's API. The IPN (POST, answered 204) marks paid."""
+is sent to; refunds and queries through MoMo's API. The IPN (POST, answered 204) marks paid. A
+refund MoMo is still processing stays pending until refund/query reports its result."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -29,16 +30,32 @@ class MoMo(gateway.Gateway):
         return str(answer["payUrl"]), payment.reference
 
     def refund(self, config, payment, refund, now):
-        refund_id = f"{payment.reference}-R{refund.refund_id}"
+        refund_id = refund_order_id(payment, refund)
         body = momo.refund_body(config, refund_id, refund_id, refund.amount, payment.transaction_id, refund.reason[:200])
-        answer = http.post_json(config.base_url + "/v2/gateway/api/refund", body, timeout=momo.TIMEOUT)
-        if answer.get("resultCode") != 0:
-            raise gateway.GatewayError(f"momo {answer.get('resultCode')}: {answer.get('message', '')}")
-        return str(answer.get("transId") or refund_id)
+        try:
+            answer = http.post_json(config.base_url + "/v2/gateway/api/refund", body, timeout=momo.TIMEOUT)
+        except http.GatewayUnavailable as exc:
+            # MoMo may have taken it: refund/query by its orderId finds out; never send a second one.
+            return gateway.RefundResult(gateway.PENDING, refund_id, f"momo: no answer ({exc})")
+        state, message = momo.refund_state(answer)
+        reference = str(answer.get("transId") or refund_id) if state == gateway.DONE else refund_id
+        return gateway.RefundResult(state, reference, message)
+
+    def refund_status(self, config, payment, refund, reference, now):
+        refund_id = refund_order_id(payment, refund)
+        body = momo.query_body(config, refund_id, f"{refund_id}-Q{int(now.timestamp())}")
+        answer = http.post_json(momo.refund_query_url(config), body, timeout=momo.TIMEOUT, retries=2)
+        state, message, trans_id = momo.refund_query_state(answer, refund_id, refund.amount)
+        return gateway.RefundResult(state, trans_id or refund_id, message)
 
     def query(self, config, payment, now):
         body = momo.query_body(config, payment.reference, f"{payment.reference}-Q{int(now.timestamp())}")
         return http.post_json(config.base_url + "/v2/gateway/api/query", body, timeout=momo.TIMEOUT, retries=2)
+
+
+def refund_order_id(payment, refund) -> str:
+    """The refund's own orderId at MoMo (it must differ from the payment's), also its requestId."""
+    return f"{payment.reference}-R{refund.refund_id}"
 
 
 MOMO = gateway.register(MoMo())

@@ -1,12 +1,15 @@
 """Card payments through Stripe Checkout as a payment method, for buyers abroad. The Checkout
 Session and refunds go through the stripe library (idempotency keys on every create); the
-webhook (raw body, construct_event) marks paid."""
+webhook (raw body, construct_event) marks paid. A refund Stripe reports pending (or waiting for
+the customer's action) stays pending until it is retrieved succeeded, failed or canceled."""
 import stripe
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from . import gateway
 from .gateways import stripe_card
+
+REFUND_STATES = {"succeeded": gateway.DONE, "failed": gateway.FAILED, "canceled": gateway.FAILED}
 
 
 class Stripe(gateway.Gateway):
@@ -41,13 +44,27 @@ class Stripe(gateway.Gateway):
                 options={"idempotency_key": f"refund-{payment.reference}-{refund.refund_id}"})
         except stripe.StripeError as exc:
             raise gateway.GatewayError(f"stripe: {exc.user_message or exc}") from exc
-        return result.id
+        return _result(result)
+
+    def refund_status(self, config, payment, refund, reference, now):
+        try:
+            return _result(self._client(config).v1.refunds.retrieve(reference))
+        except stripe.StripeError as exc:
+            raise gateway.GatewayError(f"stripe: {exc.user_message or exc}") from exc
 
     def query(self, config, payment, now):
         try:
             return self._client(config).v1.checkout.sessions.retrieve(payment.provider_ref).to_dict()
         except stripe.StripeError as exc:
             raise gateway.GatewayError(f"stripe: {exc.user_message or exc}") from exc
+
+
+def _result(refund) -> gateway.RefundResult:
+    """A Stripe Refund object's status: pending and requires_action are still in flight."""
+    data = refund.to_dict()
+    status = str(data.get("status") or "")
+    message = f"stripe {status}" + (f": {data['failure_reason']}" if data.get("failure_reason") else "")
+    return gateway.RefundResult(REFUND_STATES.get(status, gateway.PENDING), str(data.get("id") or ""), message)
 
 
 STRIPE = gateway.register(Stripe())

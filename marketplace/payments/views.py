@@ -1,5 +1,6 @@
-"""VietQR images, the stall's printable poster, the seller's "đã nhận tiền" and the list of
-payment notifications waiting for a person."""
+"""VietQR images, the stall's printable poster, the seller's "đã nhận tiền", the list of
+payment notifications waiting for a person, and `flask payments check-refunds` for cron."""
+import click
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,7 +12,7 @@ from ..core.money import parse_vnd
 from ..extensions import db
 from ..orders import services as orders
 from ..orders.views import GUEST_ORDERS
-from . import poster, services, vietqr
+from . import poster, refunds, services, vietqr
 from .providers import VIETQR
 
 bp = Blueprint("payments", __name__)
@@ -83,3 +84,13 @@ def stall_poster():
 def events_to_handle():
     page = db.paginate(services.events_to_handle(current_user), per_page=30, error_out=False)
     return render_template("payments/events.html", page=page)
+
+
+@bp.cli.command("check-refunds")
+def check_refunds_command():
+    """Ask the gateways about every refund still pending and settle the ones they answer (cron)."""
+    counts = refunds.check_pending_refunds()
+    click.echo(f"checked {sum(counts.values())} pending refund(s): " +
+               ", ".join(f"{status} {counts[status]}" for status in ("done", "failed", "pending", "error")))
+    if counts["error"]:
+        raise SystemExit(1)

@@ -1,5 +1,6 @@
 """VNPay (v2.1.0) as a payment method: a signed payment URL, refunds and status queries through
-VNPay's merchant API. The IPN (GET, api/v1/gateways.py) is what marks paid."""
+VNPay's merchant API. The IPN (GET, api/v1/gateways.py) is what marks paid. A refund VNPay has
+accepted but not yet made stays pending until querydr of the payment reports it refunded."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -30,9 +31,13 @@ class VNPay(gateway.Gateway):
                                  refund.amount, payment.transaction_id, payment.details.get("vnp_PayDate", ""),
                                  "choxa", SERVER_IP, now, f"Hoan tien {payment.reference}", full=refund.full)
         answer = http.post_json(config.api_url, body, timeout=30)
-        if answer.get("vnp_ResponseCode") != "00":
-            raise gateway.GatewayError(f"vnpay {answer.get('vnp_ResponseCode')}: {answer.get('vnp_Message', '')}")
-        return str(answer.get("vnp_TransactionNo") or body["vnp_RequestId"])
+        state, message = vnpay.refund_state(config, answer)
+        return gateway.RefundResult(state, str(answer.get("vnp_TransactionNo") or body["vnp_RequestId"]), message)
+
+    def refund_status(self, config, payment, refund, reference, now):
+        answer = self.query(config, payment, now)
+        state, message = vnpay.refund_query_state(config, answer, refund.amount)
+        return gateway.RefundResult(state, reference, message)
 
     def query(self, config, payment, now):
         body = vnpay.query_body(config, f"Q{int(now.timestamp())}", payment.reference,

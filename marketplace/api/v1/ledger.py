@@ -82,14 +82,16 @@ OPENAPI_PATHS = {
     },
     "/refunds": {"post": {
         "summary": "Refund a paid stall order (its seller or an officer of its commune; audited). Gateway "
-                   "payments go back through the provider's refund API, others are recorded as manual",
+                   "payments go back through the provider's refund API, others are recorded as manual. "
+                   "pending: the provider is still processing it (settled by `flask payments check-refunds` "
+                   "or the officer's check); only done means the money went back",
         "tags": ["ledger"], "security": SECURED,
         "requestBody": json_request({"type": "object", "required": ["stall_order", "reason"], "properties": {
             "stall_order": {"type": "string"}, "reason": {"type": "string"},
             "amount": {"type": "integer", "description": "Default: all that is left; after delivery may be part"}}}),
         "responses": {"201": ok({"type": "object", "properties": {
             "id": {"type": "integer"}, "stall_order": {"type": "string"}, "amount": {"type": "integer"},
-            "status": {"type": "string", "enum": ["done", "manual", "failed"]}, "provider": {"type": "string"},
+            "status": {"type": "string", "enum": ["done", "pending", "manual", "failed"]}, "provider": {"type": "string"},
             "provider_reference": {"type": "string"}}}),
             "401": ERROR_RESPONSE, "404": ERROR_RESPONSE, "409": ERROR_RESPONSE, "422": ERROR_RESPONSE},
     }},

@@ -4,6 +4,12 @@ plain functions over a config object, so tests can check them against the specif
 from dataclasses import dataclass, field
 
 
+# Where a refund stands at the provider. Only DONE means the money went back; PENDING (accepted
+# and still processing, or no answer) is settled later by asking the provider; FAILED means
+# the provider refused it and nothing moved.
+DONE, PENDING, FAILED = "done", "pending", "failed"
+
+
 class InvalidSignature(Exception):
     """A notification whose signature does not verify: never applied."""
 

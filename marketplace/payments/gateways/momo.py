@@ -2,12 +2,17 @@
 
 Signatures are HMAC-SHA256 (secret key) over `key=value` pairs joined by '&' in the order the
 documentation fixes for each call. The IPN is answered with HTTP 204; resultCode 0 = paid.
+
+A refund (POST /v2/gateway/api/refund, its own orderId) answers resultCode 0 when refunded and
+7000/7002 while MoMo or the bank is still processing it; such a refund is followed with POST
+/v2/gateway/api/refund/query (same orderId, a new requestId), whose refundTrans list carries
+each refund's own resultCode.
 """
 import hashlib
 import hmac
 from dataclasses import dataclass
 
-from . import InvalidSignature, Notification
+from . import DONE, FAILED, PENDING, InvalidSignature, Notification
 
 SANDBOX = "https://test-payment.momo.vn"
 PRODUCTION = "https://payment.momo.vn"
@@ -19,6 +24,9 @@ IPN_FIELDS = ("accessKey", "amount", "extraData", "message", "orderId", "orderIn
               "payType", "requestId", "responseTime", "resultCode", "transId")
 QUERY_FIELDS = ("accessKey", "orderId", "partnerCode", "requestId")
 REFUND_FIELDS = ("accessKey", "amount", "description", "orderId", "partnerCode", "requestId", "transId")
+SUCCESS = 0
+PROCESSING = (7000, 7002)  # "being processed" (by MoMo / by the payment instrument's provider)
+ORDER_NOT_FOUND = 42  # "orderId is not found": a refund MoMo never received
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,44 @@ def query_body(config: Config, order_id: str, request_id: str) -> dict:
               "requestId": request_id}
     return {"partnerCode": config.partner_code, "requestId": request_id, "orderId": order_id, "lang": "vi",
             "signature": sign(config.secret_key, raw_signature(QUERY_FIELDS, values))}
+
+
+def refund_query_url(config: Config) -> str:
+    return config.base_url + "/v2/gateway/api/refund/query"
+
+
+def refund_state(answer: dict) -> tuple[str, str]:
+    """(DONE | PENDING | FAILED, message) from the refund call's answer."""
+    code = _int(answer.get("resultCode"))
+    message = f"momo {code}: {answer.get('message', '')}"
+    if code == SUCCESS:
+        return DONE, message
+    return (PENDING if code in PROCESSING or code is None else FAILED), message
+
+
+def refund_query_state(answer: dict, order_id: str, amount: int) -> tuple[str, str, str]:
+    """(DONE | PENDING | FAILED, message, MoMo's transId) of the refund `order_id` from a
+    refund/query answer. A query MoMo could not answer, or a refund not (yet) listed with the
+    amount asked for, stays PENDING; only an orderId MoMo does not know means it never arrived."""
+    code = _int(answer.get("resultCode"))
+    message = f"momo {code}: {answer.get('message', '')}"
+    if code == ORDER_NOT_FOUND:
+        return FAILED, message, ""
+    if code != SUCCESS:
+        return PENDING, message, ""
+    found = [t for t in answer.get("refundTrans") or [] if isinstance(t, dict) and str(t.get("orderId")) == order_id]
+    if len(found) != 1 or _int(found[0].get("amount")) != amount:
+        return PENDING, message + " (refund not listed)", ""
+    entry = found[0]
+    state, entry_message = refund_state(entry)
+    return state, entry_message, str(entry.get("transId") or "")
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _text(value) -> str:

@@ -3,6 +3,12 @@
 Signing: the vnp_* parameters (without vnp_SecureHash/vnp_SecureHashType) sorted by name, empty
 values included as VNPay's own samples include them, joined as a URL query with values form-encoded (quote_plus), HMAC-SHA512 with the hash secret,
 hex. vnp_Amount is VND × 100. Only the IPN marks an order paid; the return URL is display only.
+
+The merchant API (refund, querydr) signs requests and answers over '|'-joined values in a fixed
+order. A refund answered vnp_ResponseCode 00 was accepted, not necessarily made: its
+vnp_TransactionStatus says 00 (refunded), 05 (VNPay processing) or 06 (sent to the bank), 09
+(refused); 94 means a refund of this payment is already being processed. querydr of the payment
+then reports the refund (vnp_TransactionType 02 full / 03 partial) with the same statuses.
 """
 import hashlib
 import hmac
@@ -11,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from ...core.timeutil import LOCAL_TZ
-from . import InvalidSignature, Notification
+from . import DONE, FAILED, PENDING, InvalidSignature, Notification
 
 SANDBOX_URL = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html"
 PRODUCTION_URL = "https://pay.vnpay.vn/vpcpay.html"
@@ -116,6 +122,51 @@ def refund_body(config: Config, request_id: str, reference: str, amount: int, tr
     data = "|".join(body[k] for k in order)
     body["vnp_SecureHash"] = hmac.new(config.hash_secret.encode(), data.encode(), hashlib.sha512).hexdigest()
     return body
+
+
+ANSWER_FIELDS = ("vnp_ResponseId", "vnp_Command", "vnp_ResponseCode", "vnp_Message", "vnp_TmnCode", "vnp_TxnRef",
+                 "vnp_Amount", "vnp_BankCode", "vnp_PayDate", "vnp_TransactionNo", "vnp_TransactionType",
+                 "vnp_TransactionStatus", "vnp_OrderInfo")
+QUERY_ANSWER_FIELDS = ANSWER_FIELDS + ("vnp_PromotionCode", "vnp_PromotionAmount")
+REFUNDED, REFUND_IN_PROGRESS, REFUND_REFUSED = "00", ("05", "06"), "09"
+REFUND_ALREADY_REQUESTED = "94"
+REFUND_TYPES = ("02", "03")
+
+
+def answer_verified(config: Config, answer: dict, fields=ANSWER_FIELDS) -> bool:
+    """Does the API answer's vnp_SecureHash match its values in the documented order?"""
+    data = "|".join("" if answer.get(k) is None else str(answer.get(k)) for k in fields)
+    expected = hmac.new(config.hash_secret.encode(), data.encode(), hashlib.sha512).hexdigest()
+    return hmac.compare_digest(str(answer.get("vnp_SecureHash", "")).lower(), expected)
+
+
+def refund_state(config: Config, answer: dict) -> tuple[str, str]:
+    """(DONE | PENDING | FAILED, message) from the refund call's answer. Success is believed only
+    with a valid checksum; an unverified one stays PENDING for querydr to confirm."""
+    code, status = str(answer.get("vnp_ResponseCode", "")), str(answer.get("vnp_TransactionStatus", ""))
+    message = f"vnpay {code}/{status}: {answer.get('vnp_Message', '')}"
+    if code == REFUND_ALREADY_REQUESTED:
+        return PENDING, message
+    if code != "00" or status == REFUND_REFUSED:
+        return FAILED, message
+    if status == REFUNDED and answer_verified(config, answer):
+        return DONE, message
+    return PENDING, message
+
+
+def refund_query_state(config: Config, answer: dict, amount: int) -> tuple[str, str]:
+    """(DONE | PENDING | FAILED, message) of a refund of `amount` from querydr of its payment.
+    Only a verified answer reporting a refund of that amount settles it; anything else is PENDING."""
+    code, status = str(answer.get("vnp_ResponseCode", "")), str(answer.get("vnp_TransactionStatus", ""))
+    kind = str(answer.get("vnp_TransactionType", ""))
+    message = f"vnpay {code}/{kind}/{status}: {answer.get('vnp_Message', '')}"
+    if code != "00" or not answer_verified(config, answer, QUERY_ANSWER_FIELDS):
+        return PENDING, message
+    if kind not in REFUND_TYPES or str(answer.get("vnp_Amount")) != str(amount * 100):
+        return PENDING, message + " (no such refund reported)"
+    if status == REFUNDED:
+        return DONE, message
+    return (FAILED if status == REFUND_REFUSED else PENDING), message
 
 
 def _utc_to_local(value: datetime) -> datetime:
