@@ -282,3 +282,29 @@ def test_commune_stalls_are_paginated(client, app, make):
     second = client.get(f"/cho/{commune.slug}/gian-hang?page=2").get_data(as_text=True)
     assert "Gian 24" in second and "Gian 25" in second and "Gian 00" not in second
     assert client.get("/cho/khong-co/gian-hang").status_code == 404
+
+
+def test_a_long_listing_counts_ahead_of_the_page_not_to_the_end(client, app, make, monkeypatch):
+    """A category of many thousands says '1000+' rather than counting every product per view;
+    paging on always finds the next page, and near the end the count is exact again."""
+    from marketplace.catalog import filters
+    from marketplace.extensions import _Pagination
+
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    monkeypatch.setattr(filters, "COUNT_AT_MOST", 4)
+    monkeypatch.setattr(_Pagination, "COUNT_AHEAD_PAGES", 1)
+    stall = make.stall()
+    category = make.category("Gạo")
+    for i in range(7):
+        make.product(stall, name=f"Gạo số {i}", category_name="Gạo")
+
+    def visit(page):
+        html = client.get(f"/danh-muc/{category.slug}?page={page}").get_data(as_text=True)
+        heading = re.search(r"<h1>.*?\((.*?)\)</span></h1>", html).group(1)
+        pager = re.search(r"Trang (\d+) / ([\d+]+)", html).groups()
+        return heading, pager, 'rel="next"' in html, _names(html)
+
+    assert visit(1) == ("4+", ("1", "2+"), True, ["Gạo số 6", "Gạo số 5"])
+    assert visit(2) == ("6+", ("2", "3+"), True, ["Gạo số 4", "Gạo số 3"])
+    assert visit(3) == ("7", ("3", "4"), True, ["Gạo số 2", "Gạo số 1"])
+    assert visit(4) == ("7", ("4", "4"), False, ["Gạo số 0"])

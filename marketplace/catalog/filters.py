@@ -1,5 +1,6 @@
 """The storefront's listing filters (category, price range, sort), read from the query string
 so a filtered, paginated page is a shareable URL."""
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -7,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from ..core.money import parse_vnd
+from ..extensions import db
 from .services import MAX_PRICE
 
 SORTS = (("new", _l("Mới nhất")), ("price_asc", _l("Giá thấp đến cao")), ("price_desc", _l("Giá cao đến thấp")))
@@ -67,3 +69,13 @@ def page_number(args) -> int:
     """The ?page= of a listing, 1 when missing or nonsense."""
     page = args.get("page", 1, type=int) or 1
     return min(max(page, 1), MAX_PAGE)
+
+
+# A listing counts its products this far (or 10 pages past the one shown), then says "1000+".
+COUNT_AT_MOST = 1000
+
+
+def listing_page(query, args):
+    """One page of a storefront product listing, from the ?page= in `args`."""
+    return db.paginate(query, page=page_number(args), per_page=current_app.config["PER_PAGE"], error_out=False,
+                       count_at_most=COUNT_AT_MOST)

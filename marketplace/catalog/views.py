@@ -1,10 +1,9 @@
 """Storefront product pages and the seller's product management."""
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from ..core.timeutil import to_local, utcnow
-from ..extensions import db
 from . import services
-from .filters import BrowseForm, page_number
+from .filters import BrowseForm, listing_page
 
 bp = Blueprint("catalog", __name__)
 
@@ -23,6 +22,5 @@ def category(slug):
     category = services.get_category(slug)
     form = BrowseForm(request.args, categories=services.categories())
     args = {**form.browse_args(), "category_id": category.id}
-    page = db.paginate(services.browse(**args), page=page_number(request.args),
-                       per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = listing_page(services.browse(**args), request.args)
     return render_template("catalog/category.html", category=category, form=form, page=page)

@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, render_template, request
 
 from ..catalog import services as catalog
-from ..catalog.filters import BrowseForm, page_number
+from ..catalog.filters import BrowseForm, listing_page, page_number
 from ..extensions import db
 from ..stalls import services as stalls
 from . import services
@@ -21,8 +21,7 @@ def index():
 def detail(slug):
     commune = services.get_by_slug(slug)
     form = BrowseForm(request.args, categories=catalog.categories())
-    page = db.paginate(catalog.browse(commune_id=commune.id, **form.browse_args()),
-                       page=page_number(request.args), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = listing_page(catalog.browse(commune_id=commune.id, **form.browse_args()), request.args)
     some_stalls = db.paginate(stalls.approved_stalls(commune.id), page=1, per_page=STALLS_ON_COMMUNE_PAGE,
                               error_out=False)
     return render_template("communes/detail.html", commune=commune, stalls=some_stalls, form=form, page=page)

@@ -1,10 +1,11 @@
 """Stall pages: the public stall page and the seller's own stall (open, fix, resubmit)."""
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..catalog import services as catalog
+from ..catalog.filters import listing_page
 from ..core.formerrors import run_form_action
 from ..core.phone import display_phone
 from ..extensions import db
@@ -62,7 +63,7 @@ def edit():
 @bp.get("/gian-hang/<slug>")
 def public(slug):
     stall = services.get_public(slug)
-    page = db.paginate(catalog.browse(stall_id=stall.id), per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = listing_page(catalog.browse(stall_id=stall.id), request.args)
     return render_template("stalls/public.html", stall=stall, page=page,
                            base_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/"))
 
