@@ -4,8 +4,9 @@ Seeds a scratch catalogue (BENCH_PRODUCTS / BENCH_STALLS / BENCH_COMMUNES, defau
 2,000 / 50) into a throwaway SQLite file, or into BENCH_DATABASE_URL (PostgreSQL; its tables are
 dropped and recreated), starts gunicorn with gunicorn.conf.py on loopback and drives it from
 separate processes: wrk for the pages (a small Python load generator when wrk is absent) and
-Python threads for add-to-cart + checkout. Then work items (stamp sheet, label batch), page
-weight through chromium and Lighthouse when npm can provide it. Prints one table and writes
+Python threads for add-to-cart + checkout. Then the work items of bench/work_items.py (stamp
+sheet, label batch, commune and admin dashboards, product CSV export), page weight through
+chromium and Lighthouse when npm can provide it. Prints one table and writes
 bench/results.json. Everything stays on 127.0.0.1 and every phase is bounded in time.
 """
 import gzip
@@ -26,16 +27,15 @@ from datetime import date, timedelta
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, ROOT)
+from bench import work_items  # noqa: E402
 PYTHON = sys.executable
 BIN = os.path.dirname(sys.executable)
 
-PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", 100_000))
+PRODUCTS = work_items.PRODUCTS
 STALLS = int(os.environ.get("BENCH_STALLS", 2_000))
 COMMUNES = int(os.environ.get("BENCH_COMMUNES", 50))
 SECONDS = float(os.environ.get("BENCH_SECONDS", 8))
 CONNECTIONS = tuple(int(c) for c in os.environ.get("BENCH_CONNECTIONS", "16,64").split(","))
-STAMPS_ON_SHEET = 1000
-LABELS_IN_BATCH = 100
 RESULTS = os.path.join(ROOT, "bench", "results.json")
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
 
@@ -350,72 +350,6 @@ def checkout_load(port, connections, data) -> dict:
             "unit": "orders/s; latency of the whole 5-request flow"}
 
 
-# ---- work items (each in its own process, for its peak memory) --------------------------------
-
-def work_item(name, database_url, workdir) -> None:
-    import resource
-    import tracemalloc
-
-    app = make_app(database_url, workdir)
-    with app.app_context(), app.test_request_context():
-        setup = ITEMS[name][0]()
-        started = time.perf_counter()
-        size = ITEMS[name][1](setup)
-        seconds = time.perf_counter() - started
-        # A second run under tracemalloc (slower, so not timed) for the item's own peak allocation.
-        tracemalloc.start()
-        ITEMS[name][1](setup)
-        allocated = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": round(seconds, 2), "peak_rss_mb": round(peak / 1024, 1),
-                      "peak_alloc_mb": round(allocated / 2**20, 1), "output_kb": size // 1024}))
-
-
-def _stamps_setup():
-    from marketplace.catalog.models import Product
-    from marketplace.extensions import db
-    from marketplace.trace import services
-    from tests import factories
-
-    product = db.session.query(Product).first()
-    batch = factories.batch(product, stamps=STAMPS_ON_SHEET)
-    return services.sheet_stamps(batch), product.name, batch.code
-
-
-def _stamps_run(setup):
-    from marketplace.trace import sheets
-
-    return len(sheets.stamp_sheet_pdf(*setup, next(iter(sheets.LAYOUTS))))
-
-
-def _labels_setup():
-    from marketplace.shipping.labels import Label, Party
-
-    sender = Party("Hộ Nguyễn Văn Tiệp", "0912 345 678", "Thôn Đồng", "Xã Phúc Hòa", "Bắc Ninh", "Vườn vải")
-    return [Label(carrier="VNPost", service="Chuyển phát nhanh", sender=sender,
-                  receiver=Party(f"Khách {i}", "0987 654 321", f"Số {i}, ngõ 5", "Phường Láng", "Hà Nội", "100000"),
-                  order_code=f"CX{i:08d}", stall_order_code=f"CX{i:08d}-1", weight_grams=1500, cod_amount=135_000,
-                  allow_inspection=True, content="Vải thiều 1,5 kg", barcode_value=f"EB{i:09d}VN",
-                  tracking_url=f"https://choxa.vn/van-don/CX{i:08d}") for i in range(LABELS_IN_BATCH)]
-
-
-def _labels_run(labels):
-    from marketplace.shipping import labels as module
-
-    return len(module.render(labels, "a4x4"))
-
-
-ITEMS = {
-    f"stamp sheet PDF ({STAMPS_ON_SHEET} stamps)": (_stamps_setup, _stamps_run),
-    f"label batch PDF ({LABELS_IN_BATCH} labels, A4x4)": (_labels_setup, _labels_run),
-}
-MISSING_ITEMS = {
-    "commune dashboard (10,000 orders)": "skipped: no commune dashboard in this codebase yet",
-    "CSV export of the products": "skipped: no product CSV export in this codebase yet",
-}
-
-
 # ---- page weight and Lighthouse (chromium) -------------------------------------------------------
 
 def page_weight(port, data) -> dict:
@@ -553,14 +487,15 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
 
-    for name in ITEMS:
-        out = subprocess.run([PYTHON, __file__, "--item", name, database_url, workdir], capture_output=True,
-                             text=True, timeout=600)
+    for name in work_items.ITEMS:  # each in its own process, for its peak memory
         try:
+            out = subprocess.run([PYTHON, __file__, "--item", name, database_url, workdir], capture_output=True,
+                                 text=True, timeout=600)
             results["work"][name] = json.loads(out.stdout.strip().splitlines()[-1])
+        except subprocess.TimeoutExpired:
+            results["work"][name] = {"error": "did not finish in 600 s"}
         except (IndexError, ValueError):
             results["work"][name] = {"error": (out.stderr.strip().splitlines() or ["failed"])[-1][:100]}
-    results["work"].update({name: {"skipped": why} for name, why in MISSING_ITEMS.items()})
     print_table(results)
     with open(RESULTS, "w") as f:
         json.dump(results, f, indent=2, ensure_ascii=False)
@@ -574,12 +509,12 @@ def print_table(results) -> None:
     for name, r in results["load"].items():
         print(f"{name:28} {r['rps']:>9} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8} {r['errors']:>7}")
     print(f"gunicorn worker RSS after load: {', '.join(f'{m} MB' for m in results.get('worker_rss_mb', []))}")
-    print(f"\n{'work item':44} {'seconds':>8} {'process peak RSS MB':>20} {'item peak alloc MB':>19}")
+    print(f"\n{'work item':44} {'seconds':>8} {'process peak RSS MB':>20} {'item peak alloc MB':>19}  output")
     for name, r in results["work"].items():
         if "seconds" in r:
-            print(f"{name:44} {r['seconds']:>8} {r['peak_rss_mb']:>20} {r['peak_alloc_mb']:>19}")
+            print(f"{name:44} {r['seconds']:>8} {r['peak_rss_mb']:>20} {r['peak_alloc_mb']:>19}  {r['output']}")
         else:
-            print(f"{name:44} {r.get('skipped') or r.get('error')}")
+            print(f"{name:44} {r['error']}")
     weight = results["page_weight"]
     if "skipped" in weight:
         print(f"\npage weight: {weight['skipped']}")
@@ -607,6 +542,6 @@ if __name__ == "__main__":
         SECONDS = float(os.environ.get("BENCH_SECONDS", 8))
         python_load(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     elif sys.argv[1:2] == ["--item"]:
-        work_item(sys.argv[2], sys.argv[3], sys.argv[4])
+        work_items.run_item(sys.argv[2], make_app(sys.argv[3], sys.argv[4]))
     else:
         main()

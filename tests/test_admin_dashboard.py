@@ -135,6 +135,22 @@ def test_all_communes_and_comparison(data):
     assert (rows[data["y"].id]["orders"], rows[data["y"].id]["sales"]) == (1, 80000)
 
 
+@pytest.mark.parametrize("month", [10, 11, 12])
+def test_comparison_rows_are_each_communes_own_figures(make, data, month):
+    # The comparison counts every commune at once; each row must say what the commune's own
+    # dashboard says (Z: no stalls, no orders; Y: no household count).
+    make.commune("Kim Sơn", villages=())
+    period = dashboard.month_period(2026, month)
+    keys = ("orders", "sales", "cashless_order_share", "cashless_value_share", "households_selling",
+            "households_share", "active_products", "stalls")
+    rows = dashboard.comparison(None, period)
+    assert len(rows) == 3
+    for row in rows:
+        own = dashboard.figures([row["commune"].id], period)
+        assert {k: row[k] for k in keys} == {k: own[k] for k in keys}
+    assert [r["commune"].id for r in dashboard.comparison([data["x"].id], period)] == [data["x"].id]
+
+
 def test_custom_range_and_previous_period():
     p = dashboard.parse_period(start="2026-11-25", end="2026-12-04")
     assert (p.start, p.end, p.by) == (date(2026, 11, 25), date(2026, 12, 5), "week")

@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 
 from ..core.ids import as_id
 from ..catalog import services as catalog
@@ -33,6 +33,7 @@ from ..stalls.models import Stall, StallStatus
 from ..trace.models import Batch, Scan, Stamp
 
 SALE_STATUSES = (st.PLACED, st.PAID, st.CONFIRMED, st.PACKED, st.SHIPPED, st.DELIVERED, st.COMPLETED)
+STALL_STATUSES = (StallStatus.APPROVED, StallStatus.PENDING, StallStatus.SUSPENDED)
 CASH = "cod"
 MAX_DAYS = 3 * 366
 TOP_PRODUCTS = 10
@@ -140,14 +141,18 @@ def percent(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def is_sale(period: Period):
+    """A stall order that counts as a sale of the period (see the module's docstring)."""
+    low, high = period.utc_bounds()
+    return and_(StallOrder.created_at >= low, StallOrder.created_at < high, StallOrder.status.in_(SALE_STATUSES))
+
+
 def sale_rows(ids, period: Period) -> list:
     """(code, created_at, total, payment_method, stall_id, village_id) of the period's sales."""
-    low, high = period.utc_bounds()
     query = (select(StallOrder.code, StallOrder.created_at, StallOrder.total, StallOrder.payment_method,
                     StallOrder.stall_id, Stall.village_id)
              .join(Stall, Stall.id == StallOrder.stall_id)
-             .where(StallOrder.created_at >= low, StallOrder.created_at < high,
-                    StallOrder.status.in_(SALE_STATUSES))
+             .where(is_sale(period))
              .order_by(StallOrder.created_at, StallOrder.id))
     return db.session.execute(_in(query, Stall.commune_id, ids)).all()
 
@@ -158,8 +163,10 @@ def figures(ids, period: Period) -> dict:
     sales = sum(r.total for r in rows)
     cashless = [r for r in rows if r.payment_method != CASH]
     cashless_sales = sum(r.total for r in cashless)
-    stalls = _stall_counts(ids)
-    selling = _households_selling(ids)
+    by_status = _stall_counts(ids).values()
+    stalls = {s: sum(counts[s] for counts in by_status) for s in STALL_STATUSES}
+    products = _product_counts(ids).values()
+    selling = sum(households for _, households in products)
     households = _household_total(ids)
     approval = _approval_hours(ids, period)
     return {
@@ -169,7 +176,7 @@ def figures(ids, period: Period) -> dict:
         "households_total": households,
         "households_share": percent(selling, households) if households else None,
         "households_with_sales": len({r.stall_id for r in rows}),
-        "active_products": _active_products(ids),
+        "active_products": sum(count for count, _ in products),
         "orders": len(rows),
         "sales": sales,
         "cashless_orders": len(cashless),
@@ -202,32 +209,54 @@ def with_change(current: dict, previous: dict) -> dict:
 
 
 def comparison(ids, period: Period) -> list[dict]:
-    """One row of summary figures per commune in scope, by name (the admin's comparison table)."""
-    query = _in(select(Commune).order_by(Commune.province_name, Commune.name), Commune.id, ids)
+    """One row of summary figures per commune in scope, by name (the admin's comparison table):
+    what figures() says for each commune alone, counted for all of them in a few queries."""
+    communes = db.session.scalars(_in(select(Commune).order_by(Commune.province_name, Commune.name),
+                                      Commune.id, ids)).all()
+    sales, stalls, products = _sales_by_commune(ids, period), _stall_counts(ids), _product_counts(ids)
     out = []
-    for commune in db.session.scalars(query):
-        f = figures([commune.id], period)
-        out.append({"commune": commune, **{k: f[k] for k in (
-            "orders", "sales", "cashless_order_share", "cashless_value_share", "households_selling",
-            "households_share", "active_products")}, "stalls": f["stalls"]})
+    for commune in communes:
+        orders, total, cashless_orders, cashless_sales = sales.get(commune.id, (0, 0, 0, 0))
+        active, selling = products.get(commune.id, (0, 0))
+        households = commune.household_count
+        counts = stalls.get(commune.id, {})
+        out.append({"commune": commune, "orders": orders, "sales": total,
+                    "cashless_order_share": percent(cashless_orders, orders),
+                    "cashless_value_share": percent(cashless_sales, total), "households_selling": selling,
+                    "households_share": percent(selling, households) if households else None,
+                    "active_products": active, "stalls": {s: counts.get(s, 0) for s in STALL_STATUSES}})
     return out
 
 
-def _stall_counts(ids) -> dict:
-    query = _in(select(Stall.status, func.count()).group_by(Stall.status), Stall.commune_id, ids)
-    counts = dict(db.session.execute(query).all())
-    return {s: counts.get(s, 0) for s in (StallStatus.APPROVED, StallStatus.PENDING, StallStatus.SUSPENDED)}
+def _sales_by_commune(ids, period: Period) -> dict[int, tuple[int, int, int, int]]:
+    """commune id -> (orders, sales, cashless orders, cashless sales) of the period's sales."""
+    cashless = StallOrder.payment_method != CASH
+    query = (select(Stall.commune_id, func.count(), func.sum(StallOrder.total),
+                    func.sum(case((cashless, 1), else_=0)), func.sum(case((cashless, StallOrder.total), else_=0)))
+             .join(Stall, Stall.id == StallOrder.stall_id).where(is_sale(period)).group_by(Stall.commune_id))
+    return {commune_id: tuple(sums) for commune_id, *sums in db.session.execute(_in(query, Stall.commune_id, ids))}
 
 
-def _households_selling(ids) -> int:
-    """Approved stalls (one per household) with at least one product on sale now."""
-    visible = catalog.visible_products().with_only_columns(func.count(func.distinct(Product.stall_id)))
-    return db.session.scalar(_in(visible, Stall.commune_id, ids)) or 0
+def _stall_counts(ids) -> dict[int, dict[str, int]]:
+    """commune id -> its number of stalls by status (0 for a status of STALL_STATUSES it has none in)."""
+    query = _in(select(Stall.commune_id, Stall.status, func.count()).group_by(Stall.commune_id, Stall.status),
+                Stall.commune_id, ids)
+    out = {}
+    for commune_id, status, count in db.session.execute(query):
+        out.setdefault(commune_id, dict.fromkeys(STALL_STATUSES, 0))[status] = count
+    return out
 
 
-def _active_products(ids) -> int:
-    visible = catalog.visible_products().with_only_columns(func.count(Product.id))
-    return db.session.scalar(_in(visible, Stall.commune_id, ids)) or 0
+def _product_counts(ids) -> dict[int, tuple[int, int]]:
+    """commune id -> (products on sale now, approved stalls with at least one: households selling)."""
+    query = (select(Stall.commune_id, func.count(Product.id), func.count(func.distinct(Product.stall_id)))
+             .join(Stall, Stall.id == Product.stall_id).where(catalog.visible_condition())
+             .group_by(Stall.commune_id))
+    if ids is not None:
+        # Through the communes' stalls: the database reads their products by stall_id instead of
+        # walking the whole market's listing index (as catalog.browse does for one commune).
+        query = query.where(Product.stall_id.in_(select(Stall.id).where(Stall.commune_id.in_(ids or [-1]))))
+    return {commune_id: (count, stalls) for commune_id, count, stalls in db.session.execute(query)}
 
 
 def _household_total(ids) -> int | None:
@@ -292,14 +321,12 @@ def series(rows, period: Period) -> list[dict]:
 
 def top_products(ids, period: Period, limit: int = TOP_PRODUCTS) -> list[dict]:
     """Best-selling products of the period by value (goods only, without delivery)."""
-    low, high = period.utc_bounds()
     value = func.sum(OrderItem.line_total)
     query = (select(OrderItem.product_id, OrderItem.name, OrderItem.unit, Stall.name, value,
                     func.sum(OrderItem.quantity_milli))
              .join(StallOrder, StallOrder.id == OrderItem.stall_order_id)
              .join(Stall, Stall.id == StallOrder.stall_id)
-             .where(StallOrder.created_at >= low, StallOrder.created_at < high,
-                    StallOrder.status.in_(SALE_STATUSES))
+             .where(is_sale(period))
              .group_by(OrderItem.product_id, OrderItem.name, OrderItem.unit, Stall.name)
              .order_by(value.desc(), OrderItem.product_id).limit(limit))
     return [{"product_id": pid, "name": name, "unit": unit, "stall": stall, "sales": int(total),

@@ -1,6 +1,6 @@
 """The commune's figures: dashboard, exports (CSV, XLSX) and the printable monthly report.
 Routes on the admin blueprint; figures come from admin/dashboard.py."""
-from flask import Response, render_template, request
+from flask import Response, render_template, request, stream_with_context
 from flask_login import current_user
 from werkzeug.exceptions import NotFound
 
@@ -58,8 +58,8 @@ def export(kind, ext):
     period, commune, ids, _choices = _args()
     headers, rows = exports.table(kind, ids, period)
     name = exports.filename(kind, period, commune, ext)
-    if ext == "csv":
-        body, mimetype = exports.to_csv(headers, rows), "text/csv; charset=utf-8"
+    if ext == "csv":  # streamed: the rows are read from the database as the file is sent
+        body, mimetype = stream_with_context(exports.to_csv(headers, rows)), "text/csv; charset=utf-8"
     else:
         body, mimetype = exports.to_xlsx(headers, rows, kind), XLSX
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',

@@ -1,8 +1,14 @@
 """Exports for the district/province report: stalls, products, orders of a period and the
 dashboard figures, as tables with Vietnamese headers, written as CSV (UTF-8 with BOM, so
-Excel opens the accents right) or XLSX (openpyxl). Money is whole VND, never a float."""
+Excel opens the accents right) or XLSX (openpyxl). Money is whole VND, never a float.
+
+A table is its headers and an iterable of rows. The product table (the biggest: a province's
+whole catalogue) is read from the database as the CSV is written, in pieces, so its size
+does not decide the memory a worker needs; its labels are translated once, not per row."""
 import csv
 import io
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -10,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..catalog import services as catalog
-from ..catalog.models import Product
-from ..catalog.units import MILLI
+from ..catalog.models import Category, Product
+from ..catalog.units import MILLI, UNITS
 from ..communes.models import Commune
 from ..core.timeutil import format_local
 from ..extensions import db
@@ -21,15 +27,17 @@ from ..stalls.models import Stall
 from . import dashboard
 
 KINDS = ("gian-hang", "san-pham", "don-hang", "so-lieu", "cac-xa")
+CSV_ROWS_PER_PIECE = 1000
 
 
 def _in(query, column, ids):
     return query if ids is None else query.where(column.in_(ids or [-1]))
 
 
-def _status(value: str) -> str:
+def _statuses() -> dict[str, str]:
+    """Stall and product statuses as the file shows them."""
     return {"pending": _("Chờ duyệt"), "approved": _("Đã duyệt"), "rejected": _("Bị từ chối"),
-            "suspended": _("Tạm ngừng")}.get(value, value)
+            "suspended": _("Tạm ngừng")}
 
 
 def stalls_table(ids) -> tuple[list[str], list[list]]:
@@ -40,22 +48,38 @@ def stalls_table(ids) -> tuple[list[str], list[list]]:
                 .order_by(Stall.commune_id, Stall.name, Stall.id), Stall.commune_id, ids)
     headers = [_("Mã"), _("Tên gian hàng"), _("Hộ/người đại diện"), _("Xã"), _("Thôn/ấp"), _("Điện thoại"),
                _("Trạng thái"), _("Ngày gửi đăng ký"), _("Ngày duyệt"), _("Số sản phẩm đang bán")]
+    statuses = _statuses()
     rows = [[s.id, s.name, s.household_name, s.commune.name, s.village.name if s.village else "", s.phone,
-             _status(s.status), format_local(s.submitted_at), format_local(s.approved_at), on_sale.get(s.id, 0)]
+             statuses.get(s.status, s.status), format_local(s.submitted_at), format_local(s.approved_at),
+             on_sale.get(s.id, 0)]
             for s in db.session.scalars(query)]
     return headers, rows
 
 
-def products_table(ids) -> tuple[list[str], list[list]]:
-    query = _in(select(Product).join(Product.stall).where(Product.deleted_at.is_(None))
-                .options(selectinload(Product.stall).selectinload(Stall.commune), selectinload(Product.category))
+def products_table(ids) -> tuple[list[str], Iterator[list]]:
+    """Every product not deleted, by commune, stall and name; rows come as they are read."""
+    on_sale = catalog.visible_condition().label("on_sale")
+    query = _in(select(Product.id, Product.name, Stall.name.label("stall"), Commune.name.label("commune"),
+                       Category.name.label("category"), Product.unit, Product.price, Product.stock_milli,
+                       Product.status, on_sale, Product.ocop_stars)
+                .join(Stall, Stall.id == Product.stall_id).join(Commune, Commune.id == Stall.commune_id)
+                .join(Category, Category.id == Product.category_id)
+                .where(Product.deleted_at.is_(None))
                 .order_by(Stall.commune_id, Stall.name, Product.name, Product.id), Stall.commune_id, ids)
     headers = [_("Mã"), _("Sản phẩm"), _("Gian hàng"), _("Xã"), _("Danh mục"), _("Đơn vị"), _("Giá (VND)"),
                _("Tồn kho"), _("Trạng thái"), _("Đang bán"), _("OCOP (sao)")]
-    rows = [[p.id, p.name, p.stall.name, p.stall.commune.name, p.category.name, str(p.unit_info.label),
-             p.price, _quantity(p.stock_milli), _status(p.status), _("Có") if p.is_visible else _("Không"),
-             p.ocop_stars or ""] for p in db.session.scalars(query)]
-    return headers, rows
+    statuses, yes, no = _statuses(), _("Có"), _("Không")
+    units = {code: str(unit.label) for code, unit in UNITS.items()}
+
+    def rows():
+        # yield_per: the database driver hands the rows over in batches (a server-side cursor on
+        # PostgreSQL) instead of the whole result at once.
+        for p in db.session.execute(query.execution_options(yield_per=CSV_ROWS_PER_PIECE)):
+            yield [p.id, p.name, p.stall, p.commune, p.category, units.get(p.unit, units["cai"]), p.price,
+                   _quantity(p.stock_milli), statuses.get(p.status, p.status), yes if p.on_sale else no,
+                   p.ocop_stars or ""]
+
+    return headers, rows()
 
 
 def orders_table(ids, period: dashboard.Period) -> tuple[list[str], list[list]]:
@@ -139,15 +163,24 @@ def table(kind: str, ids, period: dashboard.Period):
     return figures_table(dashboard.figures(ids, period))
 
 
-def to_csv(headers: list[str], rows: list[list]) -> bytes:
+def to_csv(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
+    """The table as CSV in UTF-8 with a BOM, in pieces of CSV_ROWS_PER_PIECE rows, each written
+    as soon as its rows are read (a response can stream them)."""
     out = io.StringIO()
     writer = csv.writer(out)
+    out.write("\ufeff")
     writer.writerow(headers)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
+    rows = iter(rows)
+    while piece := list(islice(rows, CSV_ROWS_PER_PIECE)):
+        writer.writerows(piece)
+        yield out.getvalue().encode()
+        out.seek(0)
+        out.truncate()
+    if out.tell():  # a table without rows: the headers alone
+        yield out.getvalue().encode()
 
 
-def to_xlsx(headers: list[str], rows: list[list], title: str) -> bytes:
+def to_xlsx(headers: list[str], rows: Iterable[list], title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]

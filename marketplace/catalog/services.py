@@ -5,7 +5,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, and_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..core.ids import as_id
@@ -38,18 +38,23 @@ def media_dir() -> str:
 
 # ---- what buyers see -------------------------------------------------------------------------
 
+def visible_condition() -> ColumnElement[bool]:
+    """Product.is_visible in SQL, for a query that joins the product's stall."""
+    return and_(
+        Product.status == ProductStatus.APPROVED,
+        Product.hidden.is_(False),
+        Product.officer_hidden.is_(False),
+        Product.deleted_at.is_(None),
+        Stall.status == StallStatus.APPROVED,
+    )
+
+
 def visible_products() -> Select:
     """Products the storefront shows: approved, not hidden or deleted, on an approved stall."""
     return (
         select(Product)
         .join(Product.stall)
-        .where(
-            Product.status == ProductStatus.APPROVED,
-            Product.hidden.is_(False),
-            Product.officer_hidden.is_(False),
-            Product.deleted_at.is_(None),
-            Stall.status == StallStatus.APPROVED,
-        )
+        .where(visible_condition())
         .options(selectinload(Product.images), selectinload(Product.stall).selectinload(Stall.commune))
     )
 
