@@ -50,7 +50,7 @@ def make_schema() -> Schema:
         id=ID(stored=True, unique=True),
         name=STORED(), stall=STORED(), fingerprint=STORED(),
         name_a=TEXT(analyzer=acc), name_f=TEXT(analyzer=fol), body_f=TEXT(analyzer=fol),
-        stall_f=TEXT(analyzer=fol), suggest=KEYWORD(commas=True),
+        stall_f=TEXT(analyzer=fol), suggest=KEYWORD(commas=True, scorable=True),
         category_id=facet(), province=facet(), commune=facet(), price_band=facet(), ocop=facet(),
         traceable=facet(), in_stock=facet(),
         price=NUMERIC(bits=64, sortable=True), created=NUMERIC(bits=64, sortable=True),
