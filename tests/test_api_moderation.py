@@ -115,3 +115,12 @@ def test_unknown_ids_are_404(client, world):
     for url in ("/api/v1/moderation/stalls/999999/approve", "/api/v1/moderation/products/999999/approve",
                 "/api/v1/moderation/products/99999999999999/approve"):
         assert client.post(url, headers=world["officer_x"]).status_code == 404
+
+
+def test_foreign_or_unknown_item_is_refused_before_the_reason_is_checked(client, world):
+    s, p = world["stall_y"].id, world["product_y"].id
+    for url in (f"/api/v1/moderation/stalls/{s}/reject", f"/api/v1/moderation/stalls/{s}/suspend",
+                f"/api/v1/moderation/products/{p}/reject", f"/api/v1/moderation/products/{p}/hide",
+                "/api/v1/moderation/products/999999/unhide", "/api/v1/moderation/stalls/999999/reinstate"):
+        r = client.post(url, json={"reason": 5}, headers=world["officer_x"])
+        assert r.status_code in (403, 404) and r.get_json()["error"]["code"] in ("forbidden", "not_found"), url

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from marketplace.core.audit import AuditEntry
 from marketplace.core.timeutil import utcnow
 from marketplace.extensions import db
 from marketplace.orders import methods
@@ -111,6 +112,25 @@ def test_wrong_amount_is_flagged_not_applied(client, make, gateways, provider):
     assert event.outcome == Outcome.UNDERPAID
     assert event in db.session.scalars(events_to_handle(seller_of(order))).all()
 
+
+
+@pytest.mark.parametrize("provider", gn.PROVIDERS)
+def test_each_paid_stall_order_is_audited_once_with_the_transaction_in_its_timeline(client, make, gateways, provider):
+    order, buyer = gateway_order(make, provider, stalls=2)
+    payment, _ = start(client, order, buyer, provider)
+    for _ in range(2):
+        gn.deliver(client, provider, payment.reference, payment.amount)
+    db.session.expire_all()
+    event = db.session.query(PaymentEvent).filter_by(provider=provider).one()
+    transaction_id = db.session.get(GatewayPayment, payment.id).transaction_id
+    entries = db.session.query(AuditEntry).filter_by(action="payment.gateway").order_by(AuditEntry.target_id).all()
+    assert [(e.actor_role, e.target_id, e.commune_id, e.data) for e in entries] == [
+        ("system", so.id, so.stall.commune_id,
+         {"provider": provider, "event_id": event.event_id, "reference": payment.reference, "amount": so.total})
+        for so in sorted(order.stall_orders, key=lambda so: so.id)]
+    notes = [h.note for so in order.stall_orders for h in db.session.get(StallOrder, so.id).history
+             if h.to_status == st.PAID]
+    assert transaction_id and notes == [f"{provider} {transaction_id}"] * 2
 
 def seller_of(order):
     return order.stall_orders[0].stall.owner

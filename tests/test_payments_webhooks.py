@@ -3,6 +3,7 @@ import time
 
 import pytest
 
+from marketplace.core.audit import AuditEntry
 from marketplace.extensions import db
 from marketplace.orders.models import StallOrder
 from marketplace.payments.models import PaymentEvent
@@ -216,3 +217,14 @@ def test_seller_is_told_of_a_new_order_with_readable_amount(app, make):
         app.extensions.pop("notifier")
     assert "1.234.500 ₫" in sent[0]
     assert "Vườn vải nhà Tiệp" in sent[0] and "Chuyển khoản VietQR" in sent[0]
+
+
+def test_applied_transfer_is_audited_once_and_named_in_the_timeline(client, pending):
+    for _ in range(2):
+        post_sepay(client, sepay_body(pending, tx_id=9001))
+    entry = db.session.query(AuditEntry).filter_by(action="payment.bank_transfer").one()
+    assert (entry.actor_role, entry.target_type, entry.target_id) == ("system", "stallorder", pending.id)
+    assert entry.commune_id == pending.stall.commune_id
+    assert entry.data == {"provider": "sepay", "event_id": "9001", "amount": pending.total}
+    paid = [h for h in db.session.get(StallOrder, pending.id).history if h.to_status == "paid"]
+    assert [h.note for h in paid] == ["sepay 9001"]

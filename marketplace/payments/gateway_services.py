@@ -8,7 +8,6 @@ import secrets
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..core import audit
 from ..core.errors import Conflict, NotFound, deny
@@ -17,7 +16,7 @@ from ..extensions import db
 from ..orders import services as orders
 from ..orders import status as st
 from ..orders.models import StallOrder
-from . import gateway
+from . import events, gateway
 from .gateways import InvalidSignature, Notification, http
 from .models import GatewayPayment, Outcome, PaymentEvent
 
@@ -95,11 +94,6 @@ def parse(provider: str, parser, *args) -> Notification:
     return parser(config, *args)
 
 
-def _existing(provider: str, event_id: str) -> PaymentEvent | None:
-    return db.session.scalar(select(PaymentEvent).where(PaymentEvent.provider == provider,
-                                                        PaymentEvent.event_id == event_id))
-
-
 def apply_notification(n: Notification) -> tuple[PaymentEvent, bool]:
     """Store a verified gateway notification as a payment event and, when it pays its payment in
     full in VND, mark every stall order of that payment paid. Returns (event, created); a replay
@@ -107,32 +101,16 @@ def apply_notification(n: Notification) -> tuple[PaymentEvent, bool]:
     locked while deciding; the unique (provider, event id) refuses a second insert). Wrong
     amount or currency, unknown references and payments for expired or cancelled orders are
     stored with an outcome a person handles (refund due), never dropped."""
-    event_id = n.event_id[:80]
-    st.write_transaction()
-    try:
-        earlier = _existing(n.provider, event_id)
-        if earlier is not None:
-            db.session.rollback()
-            return earlier, False
-        event = PaymentEvent(provider=n.provider, event_id=event_id, kind="gateway", amount=n.amount,
-                             content=n.reference[:1000], payload=n.raw or {})
-        paying = _decide(event, n)
-        db.session.add(event)
-        db.session.flush()  # a racing replay stops here
-        now = utcnow()
-        for so in paying:
-            st.set_status(so, st.PAID, note=f"{n.provider} {n.transaction_id}", paid_amount=so.total, paid_at=now)
-            audit.record(None, "payment.gateway", so, commune_id=so.stall.commune_id,
-                         data={"provider": n.provider, "event_id": event_id, "reference": n.reference,
-                               "amount": so.total})
-        db.session.commit()
-        return event, True
-    except IntegrityError:
-        db.session.rollback()
-        return _existing(n.provider, event_id), False
-    except BaseException:
-        db.session.rollback()
-        raise
+    event_id = n.event_id[:events.EVENT_ID_LENGTH]
+
+    def mark_paid(so: StallOrder, now) -> None:
+        st.set_status(so, st.PAID, note=f"{n.provider} {n.transaction_id}", paid_amount=so.total, paid_at=now)
+        audit.record(None, "payment.gateway", so, commune_id=so.stall.commune_id,
+                     data={"provider": n.provider, "event_id": event_id, "reference": n.reference,
+                           "amount": so.total})
+
+    fields = dict(kind="gateway", amount=n.amount, content=n.reference[:1000], payload=n.raw or {})
+    return events.record_once(n.provider, event_id, fields, lambda event: _decide(event, n), mark_paid)
 
 
 def _decide(event: PaymentEvent, n: Notification) -> list[StallOrder]:

@@ -4,7 +4,6 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 
 from ..core import audit
 from ..core.codes import is_valid_code
@@ -16,6 +15,7 @@ from ..orders import services as orders
 from ..orders import status as st
 from ..orders.models import Order, StallOrder
 from ..stalls.models import Stall
+from . import events
 from .models import Outcome, PaymentEvent
 from .providers import COD, VIETQR, Notification
 
@@ -39,49 +39,30 @@ def find_codes(content: str) -> list[str]:
     return found
 
 
-def _existing(provider: str, event_id: str) -> PaymentEvent | None:
-    return db.session.scalar(select(PaymentEvent).where(PaymentEvent.provider == provider, PaymentEvent.event_id == event_id))
-
-
 def apply_notification(n: Notification) -> tuple[PaymentEvent, bool]:
     """Store a verified bank notification and, when it unambiguously pays a waiting VietQR stall
     order of the receiving account in full, mark that order paid through the state machine.
     Returns (event, created). A replay of the same (provider, event id) changes nothing and returns
     the first event, also when replays race: the stall order row is locked while deciding and
     the unique constraint refuses the second insert. Anything not applied is kept for a person."""
-    event_id = n.event_id[:80]
-    st.write_transaction()
-    try:
-        earlier = _existing(n.provider, event_id)
-        if earlier is not None:
-            db.session.rollback()
-            return earlier, False
-        event = PaymentEvent(provider=n.provider, event_id=event_id, kind="transfer_in", amount=n.amount,
-                             account=n.account[:40], content=n.content[:1000], payload=n.payload or {})
-        target = _decide(event, n)
-        db.session.add(event)
-        db.session.flush()  # the unique (provider, event_id) answers a racing replay here
-        if target is not None:
-            st.set_status(target, st.PAID, note=f"{n.provider} {n.event_id}", paid_amount=n.amount, paid_at=utcnow())
-            audit.record(None, "payment.bank_transfer", target, commune_id=target.stall.commune_id,
-                         data={"provider": n.provider, "event_id": n.event_id, "amount": n.amount})
-        db.session.commit()
-        return event, True
-    except IntegrityError:
-        db.session.rollback()
-        return _existing(n.provider, event_id), False
-    except BaseException:
-        db.session.rollback()
-        raise
+    def mark_paid(target: StallOrder, now) -> None:
+        st.set_status(target, st.PAID, note=f"{n.provider} {n.event_id}", paid_amount=n.amount, paid_at=now)
+        audit.record(None, "payment.bank_transfer", target, commune_id=target.stall.commune_id,
+                     data={"provider": n.provider, "event_id": n.event_id, "amount": n.amount})
+
+    fields = dict(kind="transfer_in", amount=n.amount, account=n.account[:40], content=n.content[:1000],
+                  payload=n.payload or {})
+    return events.record_once(n.provider, n.event_id, fields, lambda event: _decide(event, n), mark_paid)
 
 
-def _decide(event: PaymentEvent, n: Notification) -> StallOrder | None:
-    """Fill in the event's outcome and stall; return the stall order to mark paid, if any."""
+def _decide(event: PaymentEvent, n: Notification) -> list[StallOrder]:
+    """Fill in the event's outcome and stall; return the stall order to mark paid, if any (a list
+    of at most one)."""
     account_stalls = list(db.session.scalars(select(Stall.id).where(Stall.bank_account == n.account))) if n.account else []
     event.stall_id = account_stalls[0] if len(account_stalls) == 1 else None
     if not n.incoming:
         event.outcome = Outcome.IGNORED
-        return None
+        return []
     codes = find_codes(n.content) or ["-"]
     # Buyers may write the order's code instead of the stall order's: with the receiving account
     # it still names one stall order, since each stall has its own account.
@@ -91,26 +72,26 @@ def _decide(event: PaymentEvent, n: Notification) -> StallOrder | None:
         .order_by(StallOrder.id).with_for_update()))
     if not candidates:
         event.outcome = Outcome.UNKNOWN_CODE
-        return None
+        return []
     mine = [so for so in candidates if so.stall.bank_account == n.account]
     if not mine:
         event.outcome = Outcome.WRONG_ACCOUNT
         event.stall_order_id, event.stall_id = candidates[0].id, candidates[0].stall_id
-        return None
+        return []
     if len(mine) > 1:
         event.outcome = Outcome.AMBIGUOUS
         event.stall_id = mine[0].stall_id
-        return None
+        return []
     so = mine[0]
     event.stall_order_id, event.stall_id = so.id, so.stall_id
     if so.status != st.PENDING_PAYMENT or so.payment_method != VIETQR.code:
         event.outcome = Outcome.DUPLICATE if so.paid_amount > 0 else Outcome.LATE
-        return None
+        return []
     if n.amount < so.total:
         event.outcome = Outcome.UNDERPAID
-        return None
+        return []
     event.outcome = Outcome.APPLIED if n.amount == so.total else Outcome.OVERPAID
-    return so if n.amount <= MAX_AMOUNT else None
+    return [so] if n.amount <= MAX_AMOUNT else []
 
 
 def mark_received(actor, code: str, amount: int) -> StallOrder:

@@ -1,6 +1,9 @@
 """Moderation for commune officers and admins: the queues of pending stalls and products in
 the caller's communes, and approve / reject with a reason. Every decision is audited by the
 services; an officer of another commune is refused (403)."""
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
 from ...catalog import services as catalog
 from ...stalls import services as stalls
 from . import bp
@@ -16,24 +19,22 @@ def reason() -> str:
     return typed(json_body(), {"reason": text}).get("reason", "")
 
 
+class _Kind(NamedTuple):
+    """How the moderation API reaches stalls or products."""
+    queue: str  # the URL of the pending ones; one item's is below it
+    id_name: str  # the item's id in its URL, named as in the OpenAPI document
+    get: Callable[..., Any]  # (officer, id): the item if the caller may moderate it, else 403/404
+    to_json: Callable[..., dict]
+
+
+_STALLS = _Kind("/moderation/stalls", "stall_id", stalls.get_for_moderation, stall_json)
+_PRODUCTS = _Kind("/moderation/products", "product_id", catalog.get_for_moderation, product_json)
+
+
 @bp.get("/moderation/stalls")
 @officer_required
 def pending_stalls(user):
     return paginated_items(stalls.pending_stalls(user), lambda s: stall_json(s, private=True))
-
-
-@bp.post(f"/moderation/stalls/<{ID}:stall_id>/approve")
-@officer_required
-def approve_stall(user, stall_id):
-    stall = stalls.approve_stall(user, stalls.get_for_moderation(user, stall_id))
-    return stall_json(stall, private=True)
-
-
-@bp.post(f"/moderation/stalls/<{ID}:stall_id>/reject")
-@officer_required
-def reject_stall(user, stall_id):
-    stall = stalls.get_for_moderation(user, stall_id)
-    return stall_json(stalls.reject_stall(user, stall, reason()), private=True)
 
 
 @bp.get("/moderation/products")
@@ -42,51 +43,46 @@ def pending_products(user):
     return paginated_items(catalog.pending_products(user), lambda p: product_json(p, private=True))
 
 
-@bp.post(f"/moderation/products/<{ID}:product_id>/approve")
-@officer_required
-def approve_product(user, product_id):
-    product = catalog.approve_product(user, catalog.get_for_moderation(user, product_id))
-    return product_json(product, private=True)
+def _with_reason(decide, *args):
+    """`decide` given the reason from the request body, read once the item was found."""
+    return lambda user, item: decide(user, item, *args, reason())
 
 
-@bp.post(f"/moderation/products/<{ID}:product_id>/reject")
-@officer_required
-def reject_product(user, product_id):
-    product = catalog.get_for_moderation(user, product_id)
-    return product_json(catalog.reject_product(user, product, reason()), private=True)
+# Every decision, by endpoint: (kind, the URL segment after the item's, decide(officer, item) -> item).
+_DECISIONS = {
+    "approve_stall": (_STALLS, "approve", stalls.approve_stall),
+    "reject_stall": (_STALLS, "reject", _with_reason(stalls.reject_stall)),
+    "approve_product": (_PRODUCTS, "approve", catalog.approve_product),
+    "reject_product": (_PRODUCTS, "reject", _with_reason(catalog.reject_product)),
+    "suspend_stall": (_STALLS, "suspend", _with_reason(stalls.suspend_stall)),
+    "reinstate_stall": (_STALLS, "reinstate", _with_reason(stalls.reinstate_stall)),
+    "officer_hide_product": (_PRODUCTS, "hide", _with_reason(catalog.set_officer_hidden, True)),
+    "officer_unhide_product": (_PRODUCTS, "unhide", _with_reason(catalog.set_officer_hidden, False)),
+}
 
 
-@bp.post(f"/moderation/stalls/<{ID}:stall_id>/suspend")
-@officer_required
-def suspend_stall(user, stall_id):
-    stall = stalls.get_for_moderation(user, stall_id)
-    return stall_json(stalls.suspend_stall(user, stall, reason()), private=True)
+def _decision_view(kind: _Kind, decide):
+    """POST: apply `decide` to an item the caller may moderate and answer with the item. The item
+    is looked up first, so an unknown or foreign one is refused before the body is read."""
+    def view(user, **view_args):
+        return kind.to_json(decide(user, kind.get(user, view_args[kind.id_name])), private=True)
+
+    return officer_required(view)
 
 
-@bp.post(f"/moderation/stalls/<{ID}:stall_id>/reinstate")
-@officer_required
-def reinstate_stall(user, stall_id):
-    stall = stalls.get_for_moderation(user, stall_id)
-    return stall_json(stalls.reinstate_stall(user, stall, reason()), private=True)
-
-
-@bp.post(f"/moderation/products/<{ID}:product_id>/hide")
-@officer_required
-def officer_hide_product(user, product_id):
-    product = catalog.get_for_moderation(user, product_id)
-    return product_json(catalog.set_officer_hidden(user, product, True, reason()), private=True)
-
-
-@bp.post(f"/moderation/products/<{ID}:product_id>/unhide")
-@officer_required
-def officer_unhide_product(user, product_id):
-    product = catalog.get_for_moderation(user, product_id)
-    return product_json(catalog.set_officer_hidden(user, product, False, reason()), private=True)
+for _endpoint, (_kind, _action, _decide) in _DECISIONS.items():
+    bp.add_url_rule(f"{_kind.queue}/<{ID}:{_kind.id_name}>/{_action}", _endpoint, _decision_view(_kind, _decide),
+                    methods=["POST"])
 
 
 _REFUSALS = {"401": ERROR_RESPONSE, "403": ERROR_RESPONSE, "404": ERROR_RESPONSE, "409": ERROR_RESPONSE}
 _REASON = json_request({"type": "object", "required": ["reason"], "properties": {
     "reason": {"type": "string", "minLength": 1, "maxLength": 1000, "description": "Shown to the seller"}}})
+
+
+def _queue(schema: str, summary: str) -> dict:
+    return {"get": {"summary": summary, "tags": ["moderation"], "security": SECURED, "parameters": PAGE_PARAMS,
+                    "responses": {"200": ok(page_of(ref(schema))), "401": ERROR_RESPONSE, "403": ERROR_RESPONSE}}}
 
 
 def _decision(kind: str, schema: str, id_name: str, verb: str, body=None, summary=None) -> dict:
@@ -100,18 +96,10 @@ def _decision(kind: str, schema: str, id_name: str, verb: str, body=None, summar
 
 
 OPENAPI_PATHS = {
-    "/moderation/stalls": {"get": {
-        "summary": "Pending stalls in the caller's communes, oldest first (officers, admins)",
-        "tags": ["moderation"], "security": SECURED, "parameters": PAGE_PARAMS,
-        "responses": {"200": ok(page_of(ref("Stall"))), "401": ERROR_RESPONSE, "403": ERROR_RESPONSE},
-    }},
+    "/moderation/stalls": _queue("Stall", "Pending stalls in the caller's communes, oldest first (officers, admins)"),
     "/moderation/stalls/{stall_id}/approve": _decision("stall", "Stall", "stall_id", "Approve"),
     "/moderation/stalls/{stall_id}/reject": _decision("stall", "Stall", "stall_id", "Reject", _REASON),
-    "/moderation/products": {"get": {
-        "summary": "Pending products in the caller's communes (officers, admins)",
-        "tags": ["moderation"], "security": SECURED, "parameters": PAGE_PARAMS,
-        "responses": {"200": ok(page_of(ref("Product"))), "401": ERROR_RESPONSE, "403": ERROR_RESPONSE},
-    }},
+    "/moderation/products": _queue("Product", "Pending products in the caller's communes (officers, admins)"),
     "/moderation/products/{product_id}/approve": _decision("product", "Product", "product_id", "Approve"),
     "/moderation/products/{product_id}/reject": _decision("product", "Product", "product_id", "Reject", _REASON),
     "/moderation/stalls/{stall_id}/suspend": _decision(
