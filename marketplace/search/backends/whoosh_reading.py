@@ -10,6 +10,7 @@ searcher, so no reference cycle keeps an old view (and its memory-mapped segment
 Bulk reading uses the layout of Whoosh's W3 codec (leaf matchers' blocks, fixed-width numeric
 columns); other layouts fall back to Whoosh's public per-item API with the same results.
 """
+import heapq
 import math
 import sys
 from array import array
@@ -28,6 +29,9 @@ from ..analysis import SYNONYMS, transpositions
 from . import FACETS, Hits
 
 POSTINGS_CACHED = 1_000_000  # decoded postings kept per view: ~4 MB of docnums at most
+# Answered queries kept per view: the season's searches repeat until the index changes, and
+# counting the facets of 17,000 matches is most of a query.
+RESULTS_CACHED = 256
 
 # (field, boost): the name counts most; category, stall, places, certifications and description
 # share one field (fewer fields per word is what keeps Whoosh fast at 100,000 products).
@@ -169,12 +173,13 @@ class View:
         self._lengths: dict[str, bytes] = {}
         self._postings: OrderedDict = OrderedDict()
         self._cached = 0
+        self._results: OrderedDict = OrderedDict()
 
     def up_to_date(self) -> bool:
         return self.searcher.up_to_date()
 
     def close(self) -> None:
-        self._columns, self._lengths, self._postings = None, {}, OrderedDict()
+        self._columns, self._lengths, self._postings, self._results = None, {}, OrderedDict(), OrderedDict()
         self.searcher.close()
 
     def columns(self) -> dict[str, array]:
@@ -249,6 +254,19 @@ class View:
         return docs, per_word
 
     def search(self, query) -> Hits:
+        """The answer to `query`, from the results cache when this view answered it before
+        (a copy: callers may change what they get)."""
+        key = (tuple(query.words), tuple(sorted(query.filters.items())), query.sort, query.page, query.per_page)
+        hits = self._results.get(key)
+        if hits is None:
+            hits = self._results[key] = self.answer(query)
+            if len(self._results) > RESULTS_CACHED:
+                self._results.popitem(last=False)
+        else:
+            self._results.move_to_end(key)
+        return Hits(ids=list(hits.ids), total=hits.total, facets={f: dict(c) for f, c in hits.facets.items()})
+
+    def answer(self, query) -> Hits:
         cols = self.columns()
         scored = query.sort not in SORTED_BY
         if query.words:
@@ -266,6 +284,8 @@ class View:
             column = FACET_FIELDS[f]
             counts = Counter(map(cols[column].__getitem__, docs))
             facets[f] = {facet_key(f, self.value(column, k)): v for k, v in counts.items()}
+        start = (query.page - 1) * query.per_page
+        end = start + query.per_page
         if scored:
             docs = sorted(docs)
             scores = self.scores(per_word, docs) if per_word else [1.0] * len(docs)
@@ -274,14 +294,14 @@ class View:
                                        + 0.01 * self.value("ocop", key[2])))
             keys = map(final.__getitem__, zip(scores, map(cols["in_stock"].__getitem__, docs),
                                               map(cols["ocop"].__getitem__, docs)))
-            order = [d for _k, d in sorted(zip(keys, docs))]
+            # Only the pages up to this one are ordered: a heap of them, not a sort of all matches.
+            order = [d for _k, d in heapq.nsmallest(end, zip(keys, docs))]
         else:
             # Stored values order as the numbers do.
             field, reverse = SORTED_BY[query.sort]
             col = cols[field]
-            order = sorted(docs, key=lambda d: (col[d], d), reverse=reverse)
-        start = (query.page - 1) * query.per_page
-        ids = [int(self.reader.stored_fields(d)["id"]) for d in order[start:start + query.per_page]]
+            order = (heapq.nlargest if reverse else heapq.nsmallest)(end, docs, key=lambda d: (col[d], d))
+        ids = [int(self.reader.stored_fields(d)["id"]) for d in order[start:end]]
         return Hits(ids=ids, total=len(docs), facets=facets)
 
     def scores(self, per_word, docs: list[int]) -> list[float]:
