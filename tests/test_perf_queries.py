@@ -121,3 +121,21 @@ def test_the_lean_page_count_counts_what_the_page_lists(make):
     grouped = select(Product.stall_id).group_by(Product.stall_id)
     assert db.paginate(grouped, page=1, per_page=10).total == 2
     assert db.paginate(select(Product.stall_id).distinct(), page=1, per_page=10).total == 2
+
+
+def test_the_product_page_is_two_statements(app, make):
+    """The product with its stall, place, category, photos and certificates in one statement,
+    the current batch with its journey in a second: each statement costs the page more ORM
+    work than its rows, and this is the most visited page."""
+    stall = make.stall()
+    product = make.product(stall, name="Mật ong hoa vải")
+    make.batch(product, stamps=1)
+    url = f"/san-pham/{product.id}-{product.slug}"
+    db.session.remove()  # a request starts with an empty session
+    client = app.test_client()
+    client.get(url)
+    db.session.remove()
+    with counting() as statements:
+        response = client.get(url)
+    assert response.status_code == 200 and "Mật ong hoa vải" in response.get_data(as_text=True)
+    assert len(statements) == 2, statements

@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import Select, func, insert, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..catalog.models import Product
 from ..catalog.services import get_owned
@@ -408,12 +408,12 @@ def commune_scan_report(actor, commune) -> dict:
 # ---- summaries for other areas' pages --------------------------------------------------------
 
 def product_summary(product_id: int) -> dict | None:
-    """The product's current batch (latest created) with its journey, in two queries; None
+    """The product's current batch (latest created) with its journey, in one query; None
     when the product has no batch."""
-    batch = db.session.scalar(
+    batch = db.session.scalars(
         select(Batch).where(Batch.product_id == product_id).order_by(Batch.created_at.desc(), Batch.id.desc())
-        .limit(1).options(selectinload(Batch.events))
-    )
+        .limit(1).options(joinedload(Batch.events))
+    ).unique().first()
     if batch is None:
         return None
     return {"batch": batch, "events": [e for e in batch.events if not e.corrects_id][-5:]}
