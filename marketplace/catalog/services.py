@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import ColumnElement, Select, and_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..core.ids import as_id
 from ..communes.services import managed_commune_ids, require_manage
@@ -55,7 +55,9 @@ def visible_products() -> Select:
         select(Product)
         .join(Product.stall)
         .where(visible_condition())
-        .options(selectinload(Product.images), selectinload(Product.stall).selectinload(Stall.commune))
+        # The stall (already joined) and its commune come in the same rows; photos in one more
+        # statement. Every listing shows a card's commune and cover.
+        .options(contains_eager(Product.stall).joinedload(Stall.commune), selectinload(Product.images))
     )
 
 

@@ -5,7 +5,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defaultload, selectinload
 
 from ..catalog.models import Product
 from ..catalog.services import visible_products
@@ -75,7 +75,7 @@ def _document(p: Product, traceable: bool) -> dict:
 def _query(ids: Iterable[int] | None):
     query = visible_products().options(
         selectinload(Product.category), selectinload(Product.certifications),
-        selectinload(Product.stall).selectinload(Stall.village),
+        defaultload(Product.stall).selectinload(Stall.village),
     )
     if ids is not None:
         query = query.where(Product.id.in_(list(ids)))

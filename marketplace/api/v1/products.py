@@ -10,7 +10,6 @@ from ...catalog.units import UNITS
 from ...core.errors import NotFound, ValidationError
 from ...core.money import format_vnd
 from ...stalls import services as stalls
-from ...stalls.models import Stall
 from . import bp
 from .categories import category_json
 from .common import (
@@ -106,8 +105,8 @@ def browse_args() -> dict:
 
 def with_details(query):
     """Load what product_json reads in a few queries instead of a few per product."""
-    return query.options(selectinload(Product.category), selectinload(Product.certifications),
-                         selectinload(Product.stall).selectinload(Stall.commune))
+    # Stall and commune: eager in the storefront's query, one object each in a stall's own list.
+    return query.options(selectinload(Product.category), selectinload(Product.certifications))
 
 
 @bp.get("/products")
