@@ -4,10 +4,9 @@ import os
 from importlib import import_module
 
 from flask import Flask, has_request_context, request, session
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from .config import INSTANCE_DIR, Config
+from .core import transactions  # noqa: F401  (registers the SQLite engine rules)
 from .core.ids import IdConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -143,27 +142,3 @@ def _select_locale() -> str:
     if lang in ("vi", "en"):
         return lang
     return "vi"
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL so readers never block the writer; a busy timeout instead of 'database is locked'."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-
-# Execution option a service sets on a fresh connection for a read-then-write transaction
-# (checkout, webhooks): BEGIN IMMEDIATE takes SQLite's write lock up front, waiting up to the busy
-# timeout, so racing writers queue instead of failing on a lock upgrade. pysqlite sees the open
-# transaction and does not begin another; other transactions keep pysqlite's default handling.
-SQLITE_IMMEDIATE = "sqlite_begin_immediate"
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(conn):
-    if conn.dialect.name == "sqlite" and conn.get_execution_options().get(SQLITE_IMMEDIATE):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import SQLITE_IMMEDIATE
+from ..core.transactions import write_transaction  # noqa: F401  (services call st.write_transaction)
 from ..catalog.models import Product
 from ..core.errors import Conflict
 from ..core.timeutil import utcnow
@@ -58,14 +58,6 @@ status_changed = signals.signal("stall-order-status-changed")
 # Sent with the session and product ids whose stock moved by a bulk UPDATE the ORM does not
 # track (reserve at checkout, restock on cancel/expiry), e.g. for search's in-stock ranking.
 stock_changed = signals.signal("product-stock-changed")
-
-
-def write_transaction() -> None:
-    """End the session's current transaction (committing anything the caller left pending, so
-    nothing is silently lost) and start one that may write safely under concurrency: on SQLite it
-    begins IMMEDIATE (takes the write lock, waits up to the busy timeout)."""
-    db.session.commit()
-    db.session.connection(execution_options={SQLITE_IMMEDIATE: True})
 
 
 def can_move(current: str, new: str) -> bool:

@@ -20,6 +20,7 @@ from ..core import images
 from ..core.errors import Conflict, NotFound, ValidationError, deny
 from ..core.text import nfc, nfc_multiline
 from ..core.timeutil import to_local, utcnow
+from ..core.transactions import write_transaction
 from ..extensions import db
 from . import codes
 from .models import Batch, EventKind, Scan, Stamp, TraceEvent
@@ -313,8 +314,9 @@ def record_scan(stamp_id: int, ip: str | None, user_agent: str | None) -> bool:
     """Count one scan of a stamp and log it; False when there is no such stamp.
 
     The count is one UPDATE ... SET scan_count = scan_count + 1, so concurrent scans never lose
-    an increment.
+    an increment; a market full of people scanning at once queue as writers (write_transaction).
     """
+    write_transaction()
     now = utcnow()
     row = db.session.execute(
         update(Stamp).where(Stamp.id == stamp_id)

@@ -1,0 +1,87 @@
+"""Transactions that write under concurrency, and the SQLite settings they rely on.
+
+A service that reads and then writes (checkout, webhooks, a stamp scan) calls write_transaction().
+On PostgreSQL that is an ordinary transaction (its row locks queue writers). On SQLite it begins
+IMMEDIATE, taking the database's write lock up front so racing writers wait instead of failing on
+a lock upgrade, and it first queues on a file lock beside the database: SQLite's own busy
+handler polls with growing sleeps (up to 100 ms), so under a burst of writers an unlucky one lost
+every round and waited seconds; the file lock hands the turn on as soon as a writer commits.
+"""
+import fcntl
+import os
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from ..extensions import db
+
+# Execution option of a connection whose transaction must begin as a SQLite write transaction.
+SQLITE_IMMEDIATE = "sqlite_begin_immediate"
+_QUEUE = "sqlite_write_queue"  # key in the DBAPI connection's info: the open lock file
+
+
+def write_transaction() -> None:
+    """End the session's current transaction (committing anything the caller left pending, so
+    nothing is silently lost) and start one that may write safely under concurrency."""
+    db.session.commit()
+    db.session.connection(execution_options={SQLITE_IMMEDIATE: True})
+
+
+def queue_path(database: str | None) -> str | None:
+    """The lock file SQLite writers queue on; None for an in-memory database."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return os.path.abspath(database) + ".writers"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL so readers never block the writer; a busy timeout instead of 'database is locked'."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    # pysqlite sees the open transaction and does not begin another; transactions without the
+    # option keep pysqlite's default handling.
+    if conn.dialect.name != "sqlite" or not conn.get_execution_options().get(SQLITE_IMMEDIATE):
+        return
+    info = conn.connection.info
+    if _QUEUE not in info:
+        path = queue_path(conn.engine.url.database)
+        info[_QUEUE] = open(path, "a+b") if path else None  # one open file per connection: flock is per open file
+    queue = info[_QUEUE]
+    if queue is not None:
+        fcntl.flock(queue, fcntl.LOCK_EX)
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _leave_queue(conn)
+        raise
+
+
+@event.listens_for(Engine, "commit")
+def _sqlite_commit(conn):
+    # This event comes before SQLAlchemy's commit: commit here (its own is then a no-op), so the
+    # next writer gets its turn only once this one's changes are in.
+    if conn.dialect.name == "sqlite" and conn.connection.info.get(_QUEUE) is not None:
+        conn.connection.dbapi_connection.commit()
+        _leave_queue(conn)
+
+
+@event.listens_for(Engine, "rollback")
+def _sqlite_rollback(conn):
+    if conn.dialect.name == "sqlite" and conn.connection.info.get(_QUEUE) is not None:
+        conn.connection.dbapi_connection.rollback()
+        _leave_queue(conn)
+
+
+def _leave_queue(conn) -> None:
+    queue = conn.connection.info.get(_QUEUE)
+    if queue is not None:
+        fcntl.flock(queue, fcntl.LOCK_UN)  # unlocking a lock not held is harmless
