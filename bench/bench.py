@@ -38,6 +38,7 @@ SECONDS = float(os.environ.get("BENCH_SECONDS", 8))
 CONNECTIONS = tuple(int(c) for c in os.environ.get("BENCH_CONNECTIONS", "16,64").split(","))
 RESULTS = os.path.join(ROOT, "bench", "results.json")
 CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+SERVER_SECRET = "bench-only-secret"
 
 NAMES = ("Vải thiều", "Nhãn lồng", "Gạo tám thơm", "Mật ong rừng", "Chè Thái Nguyên", "Bưởi Diễn",
          "Cam Cao Phong", "Miến dong", "Trứng gà ta", "Măng khô", "Tỏi Lý Sơn", "Cà phê Cầu Đất")
@@ -51,6 +52,7 @@ def make_app(database_url, workdir):
     from marketplace.config import TestConfig
 
     class Config(TestConfig):
+        SECRET_KEY = SERVER_SECRET  # stamp codes are signed with it: the server must know them
         SQLALCHEMY_DATABASE_URI = database_url
         MEDIA_DIR = os.path.join(workdir, "media")
         SEARCH_INDEX_DIR = os.path.join(workdir, "search-index")  # where the served app looks
@@ -173,7 +175,7 @@ def free_port() -> int:
 
 
 def start_gunicorn(database_url, workdir, port):
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench-only-secret",
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SERVER_SECRET,
            "INSTANCE_DIR": workdir, "MEDIA_DIR": os.path.join(workdir, "media"),
            "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESSLOG": os.path.join(workdir, "access.log"),
            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "FLASK_DEBUG": "0"}
@@ -191,6 +193,18 @@ def start_gunicorn(database_url, workdir, port):
             time.sleep(0.3)
     proc.terminate()
     raise SystemExit("gunicorn did not start; see " + log.name)
+
+
+def scans_recorded(app) -> int:
+    """Scans the trace load left in the database: a trace page that found its stamp genuine
+    writes one (a page saying "not genuine" would be a much lighter page to measure)."""
+    from sqlalchemy import func, select
+
+    from marketplace.extensions import db
+    from marketplace.trace.models import Scan
+
+    with app.app_context():
+        return db.session.scalar(select(func.count(Scan.id)))
 
 
 def worker_rss_mb(master_pid) -> list[float]:
@@ -475,6 +489,8 @@ def main() -> None:
                       f"p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}")
         if not data["search"]:
             print("  search: skipped (the search area is not installed)")
+        results["trace_scans_recorded"] = scans_recorded(app)
+        print(f"  trace pages counted as genuine scans: {results['trace_scans_recorded']:,}")
         for c in CONNECTIONS:
             results["load"][f"checkout c{c}"] = r = checkout_load(port, c, data)
             print(f"  checkout  c{c:<3} {r['rps']:8.1f} orders/s p50 {r['p50_ms']}  p95 {r['p95_ms']}  "

@@ -4,13 +4,11 @@ under a burst of trace-page scans)."""
 import fcntl
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from marketplace.catalog.models import Product
 from marketplace.core.transactions import queue_path, write_transaction
 from marketplace.extensions import db
-
-pytestmark = pytest.mark.sqlite_only
 
 
 def turn_is_free(path) -> bool:
@@ -24,6 +22,7 @@ def turn_is_free(path) -> bool:
         return True
 
 
+@pytest.mark.sqlite_only
 def test_a_writer_holds_the_turn_until_its_changes_are_in(app, make):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")
@@ -45,6 +44,7 @@ def test_a_writer_holds_the_turn_until_its_changes_are_in(app, make):
     assert db.session.get(Product, product.id).price == 52000
 
 
+@pytest.mark.sqlite_only
 def test_an_ordinary_transaction_does_not_take_the_turn(app, make):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")
@@ -52,4 +52,19 @@ def test_an_ordinary_transaction_does_not_take_the_turn(app, make):
     product.price = 46000
     db.session.flush()
     assert turn_is_free(queue_path(db.engine.url.database))
+    db.session.commit()
+
+
+def test_only_a_relaxed_write_skips_waiting_for_the_disk(app, make):
+    """A stamp scan's commit may return before the log is on disk; the transaction after it,
+    on the same connection, is durable again."""
+    make.product()
+    sqlite = db.engine.dialect.name == "sqlite"
+    setting = text("PRAGMA synchronous") if sqlite else text("SHOW synchronous_commit")
+    relaxed, durable = (1, 2) if sqlite else ("off", "on")  # SQLite: NORMAL, FULL
+    write_transaction(durable=False)
+    assert db.session.scalar(setting) == relaxed
+    db.session.commit()
+    write_transaction()
+    assert db.session.scalar(setting) == durable
     db.session.commit()

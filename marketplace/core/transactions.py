@@ -17,14 +17,25 @@ from ..extensions import db
 
 # Execution option of a connection whose transaction must begin as a SQLite write transaction.
 SQLITE_IMMEDIATE = "sqlite_begin_immediate"
+# Execution option: this transaction's commit need not wait for the disk (see write_transaction).
+SQLITE_RELAXED = "sqlite_relaxed_commit"
 _QUEUE = "sqlite_write_queue"  # key in the DBAPI connection's info: the open lock file
+_RELAXED = "sqlite_relaxed"  # key in the DBAPI connection's info: synchronous is NORMAL now
 
 
-def write_transaction() -> None:
+def write_transaction(durable: bool = True) -> None:
     """End the session's current transaction (committing anything the caller left pending, so
-    nothing is silently lost) and start one that may write safely under concurrency."""
+    nothing is silently lost) and start one that may write safely under concurrency.
+
+    `durable=False` is for frequent writes nobody would miss after a power cut (a stamp scan):
+    the commit returns before the database's log reaches the disk (PostgreSQL's
+    synchronous_commit off, SQLite's synchronous NORMAL), so a crash of the machine may lose the
+    last moments of them, never consistency; the next durable commit flushes them with it. It
+    was the disk's flush per scan that bounded the trace page under load."""
     db.session.commit()
-    db.session.connection(execution_options={SQLITE_IMMEDIATE: True})
+    conn = db.session.connection(execution_options={SQLITE_IMMEDIATE: True, SQLITE_RELAXED: not durable})
+    if not durable and conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
 
 
 def queue_path(database: str | None) -> str | None:
@@ -59,6 +70,9 @@ def _sqlite_begin(conn):
     if queue is not None:
         fcntl.flock(queue, fcntl.LOCK_EX)
     try:
+        if conn.get_execution_options().get(SQLITE_RELAXED):
+            conn.exec_driver_sql("PRAGMA synchronous=NORMAL")  # only outside a transaction
+            info[_RELAXED] = True
         conn.exec_driver_sql("BEGIN IMMEDIATE")
     except BaseException:
         _leave_queue(conn)
@@ -82,6 +96,9 @@ def _sqlite_rollback(conn):
 
 
 def _leave_queue(conn) -> None:
-    queue = conn.connection.info.get(_QUEUE)
+    info = conn.connection.info
+    if info.pop(_RELAXED, False):
+        conn.connection.dbapi_connection.execute("PRAGMA synchronous=FULL")
+    queue = info.get(_QUEUE)
     if queue is not None:
         fcntl.flock(queue, fcntl.LOCK_UN)  # unlocking a lock not held is harmless

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..catalog.models import Product
 from ..catalog.services import get_owned
+from ..stalls.models import Stall
 from ..communes.services import require_manage
 from ..core import images
 from ..core.errors import Conflict, NotFound, ValidationError, deny
@@ -314,9 +315,10 @@ def record_scan(stamp_id: int, ip: str | None, user_agent: str | None) -> bool:
     """Count one scan of a stamp and log it; False when there is no such stamp.
 
     The count is one UPDATE ... SET scan_count = scan_count + 1, so concurrent scans never lose
-    an increment; a market full of people scanning at once queue as writers (write_transaction).
+    an increment; a market full of people scanning at once queue as writers, and a scan does
+    not wait for the disk (write_transaction(durable=False)).
     """
-    write_transaction()
+    write_transaction(durable=False)
     now = utcnow()
     row = db.session.execute(
         update(Stamp).where(Stamp.id == stamp_id)
@@ -346,10 +348,13 @@ def trace_view(stamp_id: int | None) -> dict:
     stamp = db.session.get(Stamp, stamp_id) if stamp_id else None
     if stamp is None:
         return {"genuine": False}
+    # The batch with its product, stall and place in one row; its journey, the product's
+    # certificates and photos in one statement each.
+    product_of, stall_of = joinedload(Batch.product), joinedload(Batch.stall)
     batch = db.session.scalar(
         select(Batch).where(Batch.id == stamp.batch_id)
-        .options(selectinload(Batch.events), selectinload(Batch.product).selectinload(Product.certifications),
-                 selectinload(Batch.product).selectinload(Product.images))
+        .options(product_of.selectinload(Product.certifications), product_of.selectinload(Product.images),
+                 stall_of.joinedload(Stall.commune), stall_of.joinedload(Stall.village), selectinload(Batch.events))
     )
     product, stall = batch.product, batch.stall
     config = current_app.config
