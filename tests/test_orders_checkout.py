@@ -190,3 +190,27 @@ def test_cart_page_updates_and_removes_lines(client, make):
     assert "25.000 ₫" in client.get("/gio-hang").get_data(as_text=True)
     client.post("/gio-hang", data={"product_id": p.id, "quantity": "2,5", "remove": "1"})
     assert "Giỏ hàng đang trống" in client.get("/gio-hang").get_data(as_text=True)
+
+
+def test_address_lists_keep_the_chosen_province_and_ward_in_each_language(client, make):
+    from marketplace.core import address
+
+    p = make.product()
+    client.post("/gio-hang", data={"product_id": p.id, "quantity": "1", "mode": "add"})
+    delivery = make.delivery()
+    province, ward = str(delivery["province_code"]), str(delivery["ward_code"])
+
+    def chosen(html, name):
+        select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S).group(1)
+        options = re.findall(r"<option ([^>]*)>", select)
+        return [re.search(r'value="(\d+)"', o).group(1) for o in options if re.search(r"\bselected\b", o)], select
+
+    for lang, placeholder in (("vi", "— Chọn xã/phường —"), ("en", "— Select commune/ward —")):
+        client.get(f"/lang/{lang}")
+        page = client.post("/thanh-toan", data=checkout_form(make, action="quote")).get_data(as_text=True)
+        (provinces, _), (wards, ward_list) = chosen(page, "province_code"), chosen(page, "ward_code")
+        assert provinces == [province] and wards == [ward]
+        assert placeholder in ward_list
+        assert ward_list.count("<option") == len(address.wards(int(province))) + 1
+    other = client.post("/thanh-toan", data=checkout_form(make, ward_code="0", action="quote")).get_data(as_text=True)
+    assert chosen(other, "ward_code")[0] == ["0"] and chosen(other, "province_code")[0] == [province]

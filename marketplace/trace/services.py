@@ -358,8 +358,11 @@ def trace_view(stamp_id: int | None) -> dict:
     )
     product, stall = batch.product, batch.stall
     config = current_app.config
-    places = db.session.scalar(select(func.count(func.distinct(Scan.place)))
-                               .where(Scan.stamp_id == stamp.id, Scan.place != ""))
+    # A stamp scanned this often is already suspicious; counting its places would read every
+    # one of its scans (thousands, for a copied stamp) on every view.
+    many_scans = stamp.scan_count >= config["TRACE_SUSPICIOUS_SCANS"]
+    places = 0 if many_scans else db.session.scalar(
+        select(func.count(func.distinct(Scan.place))).where(Scan.stamp_id == stamp.id, Scan.place != ""))
     today = local_today()
     certifications = [
         {"kind": c.kind, "number": c.number, "body": c.body, "issued_on": c.issued_on,
@@ -377,8 +380,8 @@ def trace_view(stamp_id: int | None) -> dict:
         "genuine": True, "stamp": stamp, "batch": batch, "product": product, "stall": stall,
         "commune": stall.commune, "village": stall.village, "events": batch.events, "corrected_ids": corrected,
         "certifications": certifications, "scan_count": stamp.scan_count,
-        "first_scanned_at": stamp.first_scanned_at, "places": places,
-        "suspicious": stamp.scan_count >= config["TRACE_SUSPICIOUS_SCANS"] or places >= config["TRACE_SUSPICIOUS_PLACES"],
+        "first_scanned_at": stamp.first_scanned_at,
+        "suspicious": many_scans or places >= config["TRACE_SUSPICIOUS_PLACES"],
         "on_sale": product.is_visible,
     }
 
