@@ -30,8 +30,9 @@ def write_transaction(durable: bool = True) -> None:
     `durable=False` is for frequent writes nobody would miss after a power cut (a stamp scan):
     the commit returns before the database's log reaches the disk (PostgreSQL's
     synchronous_commit off, SQLite's synchronous NORMAL), so a crash of the machine may lose the
-    last moments of them, never consistency; the next durable commit flushes them with it. It
-    was the disk's flush per scan that bounded the trace page under load."""
+    last moments of them, never consistency; the next durable commit flushes them with it. A
+    scan is the one write a public page makes, so it should not wait on the disk with the
+    other writers queued behind it."""
     db.session.commit()
     conn = db.session.connection(execution_options={SQLITE_IMMEDIATE: True, SQLITE_RELAXED: not durable})
     if not durable and conn.dialect.name == "postgresql":
