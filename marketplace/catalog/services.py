@@ -83,15 +83,14 @@ def browse(commune_id=None, category_id=None, stall_id=None, min_price=None, max
     return query.order_by(*order)
 
 
-PRODUCT_PAGE = (joinedload(Product.stall).joinedload(Stall.commune), joinedload(Product.stall).joinedload(Stall.village),
-                joinedload(Product.category), joinedload(Product.images), joinedload(Product.certifications))
-
-
 def get_visible(product_id: int) -> Product:
     # What the product page shows, in one statement: the product with its stall, commune,
     # category, photos and certificates (a few rows: photos x certificates). Each further
     # statement cost the page more ORM work than its rows.
-    product = db.session.get(Product, product_id, options=PRODUCT_PAGE)
+    stall = joinedload(Product.stall)
+    product = db.session.get(Product, product_id, options=[
+        stall.joinedload(Stall.commune), stall.joinedload(Stall.village), joinedload(Product.category),
+        joinedload(Product.images), joinedload(Product.certifications)])
     if product is None or not product.is_visible:
         raise NotFound(_l("Không tìm thấy sản phẩm."))
     return product
