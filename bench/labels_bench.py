@@ -3,13 +3,11 @@ through the seller's batch-print page. Run with `make bench-labels`; uses a thro
 database unless BENCH_DATABASE_URL is set."""
 import os
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from marketplace import create_app  # noqa: E402
-from marketplace.config import TestConfig  # noqa: E402
+from bench.scratch import scratch_app  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.orders.models import StallOrder  # noqa: E402
 from marketplace.shipping import labels, printing, services  # noqa: E402
@@ -37,14 +35,7 @@ def _shipments(count: int) -> list[Shipment]:
 
 
 def main() -> None:
-    workdir = tempfile.mkdtemp(prefix="choxa-bench-")
-
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir}/bench.db"
-        MEDIA_DIR = os.path.join(workdir, "media")
-        PUBLIC_BASE_URL = "https://choxa.vn"
-
-    app = create_app(Config)
+    app = scratch_app()
     with app.app_context(), app.test_request_context():
         db.drop_all()
         db.create_all()

@@ -4,13 +4,11 @@ BENCH_DATABASE_URL is set."""
 import os
 import statistics
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from marketplace import create_app  # noqa: E402
-from marketplace.config import TestConfig  # noqa: E402
+from bench.scratch import scratch_app  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.trace import services, sheets  # noqa: E402
 from tests import factories  # noqa: E402
@@ -20,14 +18,7 @@ PAGE_HITS = 200
 
 
 def main() -> None:
-    workdir = tempfile.mkdtemp(prefix="choxa-bench-")
-
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir}/bench.db"
-        MEDIA_DIR = os.path.join(workdir, "media")
-        PUBLIC_BASE_URL = "https://choxa.vn"
-
-    app = create_app(Config)
+    app = scratch_app()
     with app.app_context(), app.test_request_context():
         db.drop_all()
         db.create_all()
