@@ -55,6 +55,21 @@ def test_concurrent_scans_are_all_counted(app, make):
     assert stamp.first_scanned_at is not None
 
 
+def test_the_first_scan_of_any_stamp_locks_the_batch_once(client, make):
+    batch = make.batch(stamps=2)
+    client.get(f"/t/{_code(make, batch, 2)}")
+    db.session.refresh(batch)
+    first = batch.first_scanned_at
+    second = db.session.scalar(select(Stamp).where(Stamp.batch_id == batch.id, Stamp.serial == 2))
+    assert batch.locked and first == second.first_scanned_at
+    # Stamp 1's own first scan, later, keeps the batch's first scan time.
+    client.get(f"/t/{_code(make, batch, 1)}")
+    client.get(f"/t/{_code(make, batch, 1)}")
+    db.session.refresh(batch)
+    one = db.session.scalar(select(Stamp).where(Stamp.batch_id == batch.id, Stamp.serial == 1))
+    assert batch.first_scanned_at == first and one.scan_count == 2 and one.first_scanned_at >= first
+
+
 def test_scan_log_keeps_no_raw_ip(client, make):
     batch = make.batch(stamps=1)
     client.get(f"/t/{_code(make, batch)}", environ_base={"REMOTE_ADDR": "203.113.45.67"},

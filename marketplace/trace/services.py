@@ -5,12 +5,14 @@ a batch has been scanned the batch and its events are frozen: what a buyer saw c
 corrections are new events that reference the corrected one.
 """
 import os
-from datetime import date
+from datetime import date, datetime
+from functools import cache
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, bindparam, func, insert, select, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..catalog.models import Product
@@ -311,58 +313,93 @@ def stamp_id_for_gs1(gtin: str, batch_code: str, serial: str) -> int | None:
     )
 
 
-def record_scan(stamp_id: int, ip: str | None, user_agent: str | None) -> bool:
-    """Count one scan of a stamp and log it; False when there is no such stamp.
+class StampCounts(NamedTuple):
+    """What the trace page says about the stamp itself, read back from the scan's own UPDATE."""
+    batch_id: int
+    serial: int
+    scan_count: int
+    first_scanned_at: datetime | None
+
+
+@cache
+def _scan_statements():
+    """The scan's statements, built once: a market full of people scanning runs them all day.
+    Core statements on the tables (no ORM bookkeeping: nothing here is loaded as an object)."""
+    stamps, batches, scans = Stamp.__table__, Batch.__table__, Scan.__table__
+    now = bindparam("now")
+    counters = (stamps.c.batch_id, stamps.c.serial, stamps.c.scan_count, stamps.c.first_scanned_at)
+    return {
+        "count": stamps.update().where(stamps.c.id == bindparam("stamp_id"))
+        .values(scan_count=stamps.c.scan_count + 1, last_scanned_at=now,
+                first_scanned_at=func.coalesce(stamps.c.first_scanned_at, now))
+        .returning(*counters),
+        "lock_batch": batches.update()
+        .where(batches.c.id == bindparam("batch_id"), batches.c.first_scanned_at.is_(None))
+        .values(first_scanned_at=now),
+        "log": scans.insert().values(
+            stamp_id=bindparam("stamp_id"), batch_id=bindparam("batch_id"), scanned_at=now,
+            commune_id=select(batches.c.commune_id).where(batches.c.id == bindparam("batch_id")).scalar_subquery(),
+            place=bindparam("place"), client=bindparam("client")),
+        "read": select(*counters).where(stamps.c.id == bindparam("stamp_id")),
+        "places": select(func.count(func.distinct(scans.c.place)))
+        .where(scans.c.stamp_id == bindparam("stamp_id"), scans.c.place != ""),
+    }
+
+
+def record_scan(stamp_id: int, ip: str | None, user_agent: str | None) -> StampCounts | None:
+    """Count one scan of a stamp and log it; the stamp's counters after it, None when there is
+    no such stamp.
 
     The count is one UPDATE ... SET scan_count = scan_count + 1, so concurrent scans never lose
     an increment; a market full of people scanning at once queue as writers, and a scan does
     not wait for the disk (write_transaction(durable=False)).
     """
+    statements = _scan_statements()
     write_transaction(durable=False)
+    connection = db.session.connection()
     now = utcnow()
-    row = db.session.execute(
-        update(Stamp).where(Stamp.id == stamp_id)
-        .values(scan_count=Stamp.scan_count + 1, last_scanned_at=now,
-                first_scanned_at=func.coalesce(Stamp.first_scanned_at, now))
-        .returning(Stamp.batch_id)
-    ).first()
+    row = connection.execute(statements["count"], {"stamp_id": stamp_id, "now": now}).first()
     if row is None:
         db.session.rollback()
-        return False
-    batch_id = row[0]
-    db.session.execute(update(Batch).where(Batch.id == batch_id, Batch.first_scanned_at.is_(None))
-                       .values(first_scanned_at=now))
-    key = stamp_key()
-    db.session.execute(insert(Scan).values(
-        stamp_id=stamp_id, batch_id=batch_id, scanned_at=now,
-        commune_id=select(Batch.commune_id).where(Batch.id == batch_id).scalar_subquery(),
-        place=codes.network_place(key, ip), client=codes.client_family(user_agent)[:40],
-    ))
+        return None
+    counts = StampCounts(*row)
+    if counts.scan_count == 1:  # the stamp's first scan may be its batch's first: lock the batch
+        connection.execute(statements["lock_batch"], {"batch_id": counts.batch_id, "now": now})
+    connection.execute(statements["log"], {
+        "stamp_id": stamp_id, "batch_id": counts.batch_id, "now": now,
+        "place": codes.network_place(stamp_key(), ip), "client": codes.client_family(user_agent)[:40]})
     db.session.commit()
-    return True
+    return counts
 
 
-def trace_view(stamp_id: int | None) -> dict:
-    """Everything the public trace page and GET /api/v1/trace/<code> show for a stamp.
-    `genuine` is False (and nothing else is said) when there is no such stamp."""
-    stamp = db.session.get(Stamp, stamp_id) if stamp_id else None
-    if stamp is None:
-        return {"genuine": False}
-    # The batch with its product, stall and place in one row; its journey, the product's
-    # certificates and photos in one statement each.
+@cache
+def _batch_statement():
+    """The batch with its product, stall and place in one row; its journey, the product's
+    certificates and photos in one statement each. Built on first use: loader options need
+    the mappers configured."""
     product_of, stall_of = joinedload(Batch.product), joinedload(Batch.stall)
-    batch = db.session.scalar(
-        select(Batch).where(Batch.id == stamp.batch_id)
-        .options(product_of.selectinload(Product.certifications), product_of.selectinload(Product.images),
-                 stall_of.joinedload(Stall.commune), stall_of.joinedload(Stall.village), selectinload(Batch.events))
-    )
+    return select(Batch).where(Batch.id == bindparam("batch_id")).options(
+        product_of.selectinload(Product.certifications), product_of.selectinload(Product.images),
+        stall_of.joinedload(Stall.commune), stall_of.joinedload(Stall.village), selectinload(Batch.events))
+
+
+def trace_view(stamp_id: int | None, counts: StampCounts | None = None) -> dict:
+    """Everything the public trace page and GET /api/v1/trace/<code> show for a stamp, given the
+    counters record_scan returned (read here otherwise). `genuine` is False (and nothing else is
+    said) when there is no such stamp."""
+    statements = _scan_statements()
+    if counts is None and stamp_id:
+        row = db.session.execute(statements["read"], {"stamp_id": stamp_id}).first()
+        counts = StampCounts(*row) if row else None
+    if counts is None:
+        return {"genuine": False}
+    batch = db.session.scalar(_batch_statement(), {"batch_id": counts.batch_id})
     product, stall = batch.product, batch.stall
     config = current_app.config
     # A stamp scanned this often is already suspicious; counting its places would read every
     # one of its scans (thousands, for a copied stamp) on every view.
-    many_scans = stamp.scan_count >= config["TRACE_SUSPICIOUS_SCANS"]
-    places = 0 if many_scans else db.session.scalar(
-        select(func.count(func.distinct(Scan.place))).where(Scan.stamp_id == stamp.id, Scan.place != ""))
+    many_scans = counts.scan_count >= config["TRACE_SUSPICIOUS_SCANS"]
+    places = 0 if many_scans else db.session.scalar(statements["places"], {"stamp_id": stamp_id})
     today = local_today()
     certifications = [
         {"kind": c.kind, "number": c.number, "body": c.body, "issued_on": c.issued_on,
@@ -377,10 +414,10 @@ def trace_view(stamp_id: int | None) -> dict:
         })
     corrected = {e.corrects_id for e in batch.events if e.corrects_id}
     return {
-        "genuine": True, "stamp": stamp, "batch": batch, "product": product, "stall": stall,
+        "genuine": True, "stamp": counts, "batch": batch, "product": product, "stall": stall,
         "commune": stall.commune, "village": stall.village, "events": batch.events, "corrected_ids": corrected,
-        "certifications": certifications, "scan_count": stamp.scan_count,
-        "first_scanned_at": stamp.first_scanned_at,
+        "certifications": certifications, "scan_count": counts.scan_count,
+        "first_scanned_at": counts.first_scanned_at,
         "suspicious": many_scans or places >= config["TRACE_SUSPICIOUS_PLACES"],
         "on_sale": product.is_visible,
     }

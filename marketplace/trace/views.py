@@ -37,9 +37,10 @@ def trace_event_label(kind):
 # ---- public ----------------------------------------------------------------------------------
 
 def _trace_page(stamp_id):
+    counts = None
     if stamp_id is not None and request.method == "GET":
-        services.record_scan(stamp_id, request.remote_addr, request.headers.get("User-Agent"))
-    view = services.trace_view(stamp_id)
+        counts = services.record_scan(stamp_id, request.remote_addr, request.headers.get("User-Agent"))
+    view = services.trace_view(stamp_id, counts)
     response = Response(render_template("trace/page.html", **view))
     # Counts change with every scan: never serve this page from a shared cache.
     response.headers["Cache-Control"] = "private, no-store"

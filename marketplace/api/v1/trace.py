@@ -150,9 +150,9 @@ def batch_scans(user, batch_id):
 def public_trace(code):
     """The trace page as JSON. Like the page, it counts as a scan."""
     stamp_id = services.stamp_id_for_code(code)
-    if stamp_id is not None:
-        services.record_scan(stamp_id, request.remote_addr, request.headers.get("User-Agent"))
-    view = services.trace_view(stamp_id)
+    counts = None if stamp_id is None else services.record_scan(
+        stamp_id, request.remote_addr, request.headers.get("User-Agent"))
+    view = services.trace_view(stamp_id, counts)
     if not view["genuine"]:
         return {"genuine": False}, 200, {"Cache-Control": "no-store"}
     batch, product, stall = view["batch"], view["product"], view["stall"]
