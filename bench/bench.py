@@ -56,6 +56,7 @@ def make_app(database_url, workdir):
         SQLALCHEMY_DATABASE_URI = database_url
         MEDIA_DIR = os.path.join(workdir, "media")
         SEARCH_INDEX_DIR = os.path.join(workdir, "search-index")  # where the served app looks
+        PAGE_CACHE_DIR = os.path.join(workdir, "pagecache")
         PUBLIC_BASE_URL = "http://127.0.0.1"
 
     return create_app(Config)

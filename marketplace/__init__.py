@@ -81,13 +81,14 @@ def create_app(config_class=None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Asia/Ho_Chi_Minh")
     limiter.init_app(app)
 
-    from . import caching, templating, web
+    from . import caching, pagecache, templating, web
     from .accounts import auth
 
     auth.init_app(app)
     templating.init_app(app)
     web.init_app(app)
     caching.init_app(app)
+    pagecache.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(import_module(module).bp)
     _connect_areas()

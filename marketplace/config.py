@@ -42,6 +42,9 @@ class Config:
     # Search: "whoosh" (index on local disk) or "postgres" (pg_trgm over a folded copy in the database).
     SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search-index"))
+    # Rendered public pages shared by the workers (see pagecache.py); PAGE_CACHE=0 turns it off.
+    PAGE_CACHE_DIR = os.environ.get("PAGE_CACHE_DIR", str(INSTANCE_DIR / "pagecache"))
+    PAGE_CACHE = os.environ.get("PAGE_CACHE", "1") != "0"
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -8,7 +8,7 @@ from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from marketplace import create_app
+from marketplace import create_app, pagecache
 from marketplace.config import TestConfig
 from marketplace.extensions import db, limiter
 
@@ -40,6 +40,7 @@ def app(_workdir):
         SQLALCHEMY_DATABASE_URI = TEST_DATABASE_URL or f"sqlite:///{_workdir}/test.db"
         MEDIA_DIR = os.path.join(_workdir, "media")
         SEARCH_INDEX_DIR = os.path.join(_workdir, "search-index")
+        PAGE_CACHE_DIR = os.path.join(_workdir, "pagecache")
         INSTANCE_PATH = _workdir
 
     os.environ.setdefault("INSTANCE_DIR", _workdir)
@@ -57,7 +58,7 @@ def app(_workdir):
 
 @pytest.fixture(autouse=True)
 def _clean_tables(request, app):
-    """Every test starts from empty tables and a fresh rate limiter."""
+    """Every test starts from empty tables, no cached pages and a fresh rate limiter."""
     ctx = app.app_context()
     ctx.push()
     yield
@@ -69,6 +70,7 @@ def _clean_tables(request, app):
         else:
             for table in tables:
                 conn.execute(text(f'DELETE FROM "{table}"'))
+    pagecache.bump(app)  # the tables were emptied behind the ORM's back
     limiter.reset()
     ctx.pop()
 

@@ -13,6 +13,13 @@ from tests.conftest import login
 FEW, MANY = 3, 30
 
 
+@pytest.fixture(autouse=True)
+def _render_every_time(app, monkeypatch):
+    """These count what rendering a page costs: a page served from the page cache costs nothing
+    (tests/test_pagecache.py)."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE", False)
+
+
 @contextmanager
 def counting():
     statements = []

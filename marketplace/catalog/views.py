@@ -2,6 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from ..core.timeutil import to_local, utcnow
+from ..pagecache import cached
 from . import services
 from .filters import BrowseForm, listing_page
 
@@ -9,6 +10,7 @@ bp = Blueprint("catalog", __name__)
 
 
 @bp.get("/san-pham/<id:product_id>-<slug>")
+@cached
 def product(product_id, slug):
     product = services.get_visible(product_id)
     if slug != product.slug:
@@ -18,6 +20,7 @@ def product(product_id, slug):
 
 
 @bp.get("/danh-muc/<slug>")
+@cached
 def category(slug):
     category = services.get_category(slug)
     form = BrowseForm(request.args, categories=services.categories())

@@ -5,6 +5,7 @@ from ..catalog import services as catalog
 from ..catalog.filters import BrowseForm, listing_page, page_number
 from ..extensions import db
 from ..stalls import services as stalls
+from ..pagecache import cached
 from . import services
 
 bp = Blueprint("communes", __name__)
@@ -13,11 +14,13 @@ STALLS_ON_COMMUNE_PAGE = 12
 
 
 @bp.get("/cho")
+@cached
 def index():
     return render_template("communes/index.html", communes=services.list_communes())
 
 
 @bp.get("/cho/<slug>")
+@cached
 def detail(slug):
     commune = services.get_by_slug(slug)
     form = BrowseForm(request.args, categories=catalog.categories())
@@ -28,6 +31,7 @@ def detail(slug):
 
 
 @bp.get("/cho/<slug>/gian-hang")
+@cached
 def stalls_list(slug):
     commune = services.get_by_slug(slug)
     page = db.paginate(stalls.approved_stalls(commune.id), page=page_number(request.args),

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, user_logged_in
 
 from ..core.errors import Conflict, ServiceError
 from ..core.formerrors import attach_errors
+from .. import pagecache
 from ..extensions import db
 from . import cart, fulfilment, methods, services, shipping
 from . import status as st
@@ -36,6 +37,13 @@ def _session_cart() -> dict:
 @bp.app_template_global()
 def cart_count() -> int:
     return cart.count(current_user, session.get("cart") or {})
+
+
+@pagecache.hole("cart")
+def cart_badge() -> str:
+    """The count on the cart link: per visitor, so a hole in cached pages."""
+    n = cart_count()
+    return render_template("orders/_cart_badge.html", n=n) if n else ""
 
 
 @bp.app_template_global()

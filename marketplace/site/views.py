@@ -5,6 +5,7 @@ from werkzeug.exceptions import NotFound
 
 from ..catalog import services as catalog
 from ..communes import services as communes
+from ..pagecache import cached
 from ..extensions import db
 
 bp = Blueprint("site", __name__)
@@ -14,6 +15,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.get("/")
+@cached
 def home():
     featured = db.session.scalars(catalog.browse().limit(12)).all()
     return render_template(
@@ -22,6 +24,7 @@ def home():
 
 
 @bp.get("/quy-che-hoat-dong")
+@cached
 def rules():
     return render_template("site/rules.html")
 

@@ -9,6 +9,7 @@ from ..catalog.filters import listing_page
 from ..core.formerrors import run_form_action
 from ..core.phone import display_phone
 from ..extensions import db
+from ..pagecache import cached
 from . import services
 from .forms import StallForm
 
@@ -61,6 +62,7 @@ def edit():
 
 
 @bp.get("/gian-hang/<slug>")
+@cached
 def public(slug):
     stall = services.get_public(slug)
     page = listing_page(catalog.browse(stall_id=stall.id), request.args)

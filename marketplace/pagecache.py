@@ -1,0 +1,219 @@
+"""Rendered public pages, shared by every worker of the server.
+
+A product, stall, commune or listing page is the same HTML for every anonymous visitor but two
+small holes: the form's CSRF token and the cart badge. Such a page is rendered once with markers
+in the holes, kept in a file cache (cachelib) under the catalogue's *generation*, and each visit
+fills the holes in.
+
+The generation is a small file next to the cache. Any commit that wrote a row public pages may
+show (anything but the private tables below) appends one byte to it, so the next request of
+every worker looks pages up under a new key; old entries are never read again and age out.
+Because a request reads the generation before it reads the database, a page rendered from data
+older than a commit is stored under the generation before it and never served after it.
+"""
+import hashlib
+import hmac
+import os
+from functools import wraps
+
+from cachelib import FileSystemCache
+from flask import current_app, g, has_app_context, make_response, request, session
+from flask.globals import request_ctx
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from .core.timeutil import to_local, utcnow
+
+# Tables no cached page shows: writing them leaves every page as it was.
+PRIVATE_TABLES = frozenset({
+    "users", "api_tokens", "audit_entries", "cart_items", "orders", "stall_orders", "order_items",
+    "status_changes", "stamps", "scans", "reports", "officer_assignments", "search_documents",
+    "shipments", "tracking_events", "payment_events", "gateway_payments", "refunds", "ledger_entries",
+})
+KEEP_SECONDS = 3600  # a backstop: a page outlives no change by more than this
+ENTRIES = 5000
+ROTATE_BYTES = 1 << 20
+_CHANGED = "pages_changed"
+_RENDERING = "page_cache_rendering"
+_fills = {}
+
+
+# ---- holes: the per-visitor parts of a cached page -------------------------------------------
+
+def hole(name: str):
+    """Register `fill` (no arguments, returns markup) as the content of hole `name`."""
+    def register(fill):
+        _fills[name] = fill
+        return fill
+    return register
+
+
+def page_hole(name: str) -> Markup:
+    """Template global: the hole's content, or its marker while the page is rendered for the cache."""
+    if g.get(_RENDERING):
+        return Markup(_marker(name))
+    return Markup(_fills[name]())
+
+
+def _marker(name: str) -> str:
+    # Derived from the secret key: the same in every worker, unguessable for text a seller writes.
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), name.encode(), hashlib.sha256).hexdigest()[:20]
+    return f"[[hole:{name}:{digest}]]"
+
+
+def _fill(html: str) -> str:
+    for name, fill in _fills.items():
+        marker = _marker(name)
+        if marker in html:
+            html = html.replace(marker, str(fill()))
+    return html
+
+
+# ---- the generation ---------------------------------------------------------------------------
+
+def _generation_path(app) -> str:
+    return app.config["PAGE_CACHE_DIR"] + ".generation"
+
+
+def generation(app) -> str:
+    """Changes with every commit that changed what public pages show (one stat() call)."""
+    try:
+        st = os.stat(_generation_path(app))
+    except FileNotFoundError:
+        return "0"
+    return f"{st.st_ino}.{st.st_size}.{st.st_mtime_ns}"
+
+
+def bump(app) -> None:
+    path = _generation_path(app)
+    with open(path, "ab") as f:  # O_APPEND: concurrent bumps from several workers all count
+        f.write(b".")
+        full = f.tell() > ROTATE_BYTES
+    if full:  # a new file (another inode): the generation still never repeats
+        fresh = f"{path}.{os.getpid()}"
+        with open(fresh, "wb") as f:
+            f.write(b".")
+        os.replace(fresh, path)
+
+
+def _store(app) -> FileSystemCache:
+    store = app.extensions.get("pagecache")
+    if store is None:
+        store = app.extensions["pagecache"] = FileSystemCache(
+            app.config["PAGE_CACHE_DIR"], threshold=ENTRIES, default_timeout=KEEP_SECONDS)
+    return store
+
+
+# ---- serving ----------------------------------------------------------------------------------
+
+def _anonymous_view() -> bool:
+    return (request.method in ("GET", "HEAD") and current_app.config.get("PAGE_CACHE", True)
+            and not current_user.is_authenticated and not session.get("_flashes"))
+
+
+def cached(view):
+    """Serve an anonymous visitor's page from the cache, rendering it once per generation.
+    Anything not the same for every anonymous visitor (a redirect, an error, a flashed message,
+    a CSRF token outside the `csrf` hole) is served as rendered and not kept."""
+    @wraps(view)
+    def wrapper(**kwargs):
+        if not _anonymous_view():
+            return view(**kwargs)
+        app = current_app._get_current_object()
+        store = _store(app)
+        # Read before the view reads the database: see the module docstring.
+        key = "|".join((generation(app), str(get_locale()), to_local(utcnow()).date().isoformat(),
+                        request.host, request.full_path))
+        html = store.get(key)
+        if html is None:
+            response, keep = _render(view, kwargs)
+            if not keep:
+                if response.mimetype == "text/html" and not response.direct_passthrough:
+                    response.set_data(_fill(response.get_data(as_text=True)))
+                return response
+            html = response.get_data(as_text=True)
+            store.set(key, html)
+        return current_app.response_class(_fill(html), mimetype="text/html")
+    return wrapper
+
+
+def _render(view, kwargs):
+    """The view's response rendered with markers in the holes, and whether it may be kept."""
+    # Flask-WTF keeps the token it generates on g: one there after rendering means a form
+    # wrote its own token into the page, outside the hole.
+    token_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    earlier = g.pop(token_name, None)
+    g.setdefault(_RENDERING, True)
+    try:
+        response = make_response(view(**kwargs))
+    finally:
+        g.pop(_RENDERING, None)
+    baked = token_name in g
+    if earlier is not None and not baked:
+        setattr(g, token_name, earlier)
+    keep = (response.status_code == 200 and response.mimetype == "text/html" and not response.direct_passthrough
+            and not getattr(request_ctx, "flashes", None) and not baked)
+    return response, keep
+
+
+# ---- invalidation ----------------------------------------------------------------------------
+
+def _public(table_name: str) -> bool:
+    return table_name not in PRIVATE_TABLES
+
+
+def _after_flush(session, _flush_context):
+    if not session.info.get(_CHANGED) and any(
+            _public(obj.__table__.name) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info[_CHANGED] = True
+
+
+def _orm_execute(state):
+    # Bulk and conditional statements (stock at checkout, bulk inserts) skip the flush.
+    if (state.is_insert or state.is_update or state.is_delete) and state.bind_mapper is not None \
+            and _public(state.bind_mapper.local_table.name):
+        state.session.info[_CHANGED] = True
+
+
+def _after_commit(session):
+    if session.info.pop(_CHANGED, False) and has_app_context():
+        bump(current_app)
+
+
+def _after_transaction_end(session, transaction):
+    if transaction.parent is None:  # a rollback forgets; after a commit the flag is already gone
+        session.info.pop(_CHANGED, None)
+
+
+_installed = False
+
+
+def install_hooks() -> None:
+    global _installed
+    if _installed:
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "do_orm_execute", _orm_execute)
+    event.listen(Session, "after_commit", _after_commit)
+    event.listen(Session, "after_transaction_end", _after_transaction_end)
+    _installed = True
+
+
+def init_app(app) -> None:
+    app.config.setdefault("PAGE_CACHE_DIR", os.path.join(app.instance_path, "pagecache"))
+    install_hooks()
+    app.jinja_env.globals["page_hole"] = page_hole
+
+    from flask_wtf.csrf import generate_csrf
+
+    hole("csrf")(generate_csrf)
+    # Every form's token goes through the hole; a page being cached gets the marker instead.
+    # Flask-WTF offers csrf_token() from a context processor: this later one takes its place.
+    app.context_processor(lambda: {"csrf_token": _csrf_token})
+
+
+def _csrf_token() -> Markup:
+    return page_hole("csrf")

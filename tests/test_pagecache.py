@@ -1,0 +1,145 @@
+"""Public pages rendered once and shared by the workers: what a visitor sees is never stale, never
+another visitor's, and a repeat visit costs no SQL."""
+import multiprocessing
+import re
+
+from flask import g
+from sqlalchemy import update
+
+from marketplace import pagecache
+from marketplace.catalog.models import Product
+from marketplace.extensions import db
+from tests.conftest import login
+from tests.test_perf_queries import counting
+
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _url(product):
+    return f"/san-pham/{product.id}-{product.slug}"
+
+
+def test_a_repeat_visit_is_served_without_sql(app, make):
+    product = make.product(name="Bưởi Diễn")
+    first = app.test_client().get(_url(product)).get_data(as_text=True)
+    db.session.remove()
+    with counting() as statements:
+        again = app.test_client().get(_url(product))
+    assert again.status_code == 200 and statements == []
+    strip = lambda html: TOKEN.sub("", html)  # noqa: E731  (each visitor has a token of their own)
+    assert strip(again.get_data(as_text=True)) == strip(first) and "Bưởi Diễn" in first
+    assert "[[hole:" not in first + again.get_data(as_text=True)
+
+
+def test_a_change_shows_at_once_on_every_cached_page(app, make, client):
+    product = make.product(name="Vải thiều sớm", price=45000)
+    pages = [_url(product), "/", f"/danh-muc/{product.category.slug}", f"/gian-hang/{product.stall.slug}",
+             f"/cho/{product.stall.commune.slug}"]
+    for url in pages:
+        assert "45.000 ₫" in client.get(url).get_data(as_text=True), url
+    product.price = 52000
+    db.session.commit()
+    for url in pages:
+        html = client.get(url).get_data(as_text=True)
+        assert "52.000 ₫" in html and "45.000 ₫" not in html, url
+
+
+def test_stock_taken_by_an_order_shows_on_the_product_page(app, make, client):
+    product = make.product(stock_milli=10_000)
+    assert "10 kg" in client.get(_url(product)).get_data(as_text=True)
+    # Checkout reserves stock with a conditional UPDATE, which the ORM's flush never sees.
+    db.session.execute(update(Product).where(Product.id == product.id).values(stock_milli=Product.stock_milli - 3000))
+    db.session.commit()
+    assert "7 kg" in client.get(_url(product)).get_data(as_text=True)
+
+
+def test_a_rolled_back_change_keeps_the_cached_page(app, make):
+    product = make.product()
+    app.test_client().get(_url(product))
+    before = pagecache.generation(app)
+    product.price = 1
+    db.session.flush()
+    db.session.rollback()
+    assert pagecache.generation(app) == before
+
+
+def test_private_rows_keep_the_cached_pages(app, make):
+    """A new user or a scan changes no public page: the cache stays warm under them."""
+    product = make.product()
+    batch = make.batch(product, stamps=1)
+    app.test_client().get(_url(product))
+    before = pagecache.generation(app)
+    make.user(name="Khách mới")
+    app.test_client().get("/t/" + next(iter(make.stamp_codes(batch).values())))
+    assert pagecache.generation(app) == before
+
+
+def _change_price_elsewhere(app, product_id, price):
+    """Another worker process: its own connections, its own commit."""
+    db.engine.dispose(close=False)
+    with app.app_context():
+        db.session.get(Product, product_id).price = price
+        db.session.commit()
+
+
+def test_a_commit_in_another_worker_reaches_this_one(app, make, client):
+    product = make.product(price=45000)
+    assert "45.000 ₫" in client.get(_url(product)).get_data(as_text=True)
+    db.session.remove()
+    worker = multiprocessing.get_context("fork").Process(target=_change_price_elsewhere, args=(app, product.id, 61000))
+    worker.start()
+    worker.join(60)
+    assert worker.exitcode == 0
+    assert "61.000 ₫" in client.get(_url(product)).get_data(as_text=True)
+
+
+def test_each_visitor_gets_their_own_token_and_cart(app, make):
+    product = make.product()
+    ann, bao = app.test_client(), app.test_client()
+    tokens = [TOKEN.search(c.get(_url(product)).get_data(as_text=True)).group(1) for c in (ann, bao)]
+    assert tokens[0] != tokens[1]
+    ann.post("/gio-hang", data={"csrf_token": tokens[0], "product_id": product.id, "mode": "add", "quantity": "2"})
+    ann_page = ann.get(_url(product)).get_data(as_text=True)
+    bao_page = bao.get(_url(product)).get_data(as_text=True)
+    assert re.search(r'class="count"[^>]*>1<', ann_page)
+    assert 'class="count"' not in bao_page
+    assert TOKEN.search(bao_page).group(1) == tokens[1]  # Bảo's session keeps its own token
+
+
+def test_csrf_protected_add_to_cart_works_from_a_cached_page(app, make):
+    product = make.product()
+    app.test_client().get(_url(product))  # someone else's visit fills the cache
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        visitor = app.test_client()
+        token = TOKEN.search(visitor.get(_url(product)).get_data(as_text=True)).group(1)
+        added = visitor.post("/gio-hang", data={"csrf_token": token, "product_id": product.id, "mode": "add",
+                                                "quantity": "1", "next": _url(product)})
+        assert added.status_code == 302
+        assert re.search(r'class="count"[^>]*>1<', visitor.get(_url(product)).get_data(as_text=True))
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_signed_in_visitors_and_flashed_messages_are_never_cached(app, make):
+    product = make.product()
+    member = app.test_client()
+    login(member, make.user(name="Lò Thị Mai"))
+    assert "Lò Thị Mai" in member.get(_url(product)).get_data(as_text=True)
+    assert "Lò Thị Mai" not in app.test_client().get(_url(product)).get_data(as_text=True)
+    flashed = app.test_client()
+    with flashed.session_transaction() as session:
+        session["_flashes"] = [("success", "Đã lưu thay đổi.")]
+    assert "Đã lưu thay đổi." in flashed.get(_url(product)).get_data(as_text=True)
+    assert "Đã lưu thay đổi." not in app.test_client().get(_url(product)).get_data(as_text=True)
+
+
+def test_each_language_has_its_own_page(app, make):
+    product = make.product()
+    english = app.test_client()
+    english.get("/lang/en?next=/")
+    for client, word, other in ((app.test_client(), "Thêm vào giỏ", "Add to cart"),
+                                (english, "Add to cart", "Thêm vào giỏ")):
+        g.pop("_flask_babel", None)  # a test's requests share one app context, and Flask-Babel keeps the locale on g
+        html = client.get(_url(product)).get_data(as_text=True)
+        assert word in html and other not in html
