@@ -140,6 +140,22 @@ def cached(view):
     return wrapper
 
 
+def fragment(name: str, part: str, build):
+    """A rendered part shared by many pages (a batch's journey on each of its stamps' pages):
+    `build()` once per generation, language and day; any picklable value."""
+    app = current_app._get_current_object()
+    if not app.config.get("PAGE_CACHE", True):
+        return build()
+    store = _store(app)
+    # Read before build() reads the database: see the module docstring.
+    key = "|".join((name, generation(app), str(get_locale()), to_local(utcnow()).date().isoformat(), part))
+    value = store.get(key)
+    if value is None:
+        value = build()
+        store.set(key, value)
+    return value
+
+
 def _render(view, kwargs):
     """The view's response rendered with markers in the holes, and whether it may be kept."""
     # Flask-WTF keeps the token it generates on g: one there after rendering means a form

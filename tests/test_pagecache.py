@@ -143,3 +143,23 @@ def test_each_language_has_its_own_page(app, make):
         g.pop("_flask_babel", None)  # a test's requests share one app context, and Flask-Babel keeps the locale on g
         html = client.get(_url(product)).get_data(as_text=True)
         assert word in html and other not in html
+
+
+def test_stamps_of_a_batch_share_one_rendered_journey(app, make, client):
+    from datetime import date
+
+    from marketplace.trace import services as trace
+
+    batch = make.batch(events=[("harvested", date(2026, 6, 1))], stamps=2)
+    codes, owner, batch_id = make.stamp_codes(batch), batch.product.stall.owner, batch.id
+    assert "harvested note" in client.get(f"/t/{codes[1]}").get_data(as_text=True)
+    db.session.remove()
+    with counting() as statements:
+        second = client.get(f"/t/{codes[2]}").get_data(as_text=True)
+    assert "Tem số 2" in second and "harvested note" in second and "Đã quét 1 lần" in second
+    assert not [s for s in statements if "FROM trace_events" in s or "FROM product_images" in s]
+    # A correction added after the first scan is on the next scan's page at once.
+    trace.add_event(db.session.merge(owner), batch_id, {"kind": "packed", "happened_on": date(2026, 6, 2),
+                                                           "note": "đóng thùng lại"})
+    again = client.get(f"/t/{codes[1]}").get_data(as_text=True)
+    assert "đóng thùng lại" in again and "Đã quét 2 lần" in again

@@ -383,23 +383,29 @@ def _batch_statement():
         stall_of.joinedload(Stall.commune), stall_of.joinedload(Stall.village), selectinload(Batch.events))
 
 
-def trace_view(stamp_id: int | None, counts: StampCounts | None = None) -> dict:
-    """Everything the public trace page and GET /api/v1/trace/<code> show for a stamp, given the
-    counters record_scan returned (read here otherwise). `genuine` is False (and nothing else is
-    said) when there is no such stamp."""
-    statements = _scan_statements()
+def stamp_status(stamp_id: int | None, counts: StampCounts | None = None) -> dict | None:
+    """The stamp's own part of the trace view, given the counters record_scan returned (read
+    here otherwise): how often it was scanned and whether that looks like a copied stamp.
+    None when there is no such stamp."""
     if counts is None and stamp_id:
-        row = db.session.execute(statements["read"], {"stamp_id": stamp_id}).first()
+        row = db.session.execute(_scan_statements()["read"], {"stamp_id": stamp_id}).first()
         counts = StampCounts(*row) if row else None
     if counts is None:
-        return {"genuine": False}
-    batch = db.session.scalar(_batch_statement(), {"batch_id": counts.batch_id})
-    product, stall = batch.product, batch.stall
+        return None
     config = current_app.config
     # A stamp scanned this often is already suspicious; counting its places would read every
     # one of its scans (thousands, for a copied stamp) on every view.
     many_scans = counts.scan_count >= config["TRACE_SUSPICIOUS_SCANS"]
-    places = 0 if many_scans else db.session.scalar(statements["places"], {"stamp_id": stamp_id})
+    places = 0 if many_scans else db.session.scalar(_scan_statements()["places"], {"stamp_id": stamp_id})
+    return {"stamp": counts, "scan_count": counts.scan_count, "first_scanned_at": counts.first_scanned_at,
+            "suspicious": many_scans or places >= config["TRACE_SUSPICIOUS_PLACES"]}
+
+
+def batch_view(batch_id: int) -> dict:
+    """The batch's part of the trace view, the same for every stamp of the batch: product,
+    seller, place, certificates in force and the journey."""
+    batch = db.session.scalar(_batch_statement(), {"batch_id": batch_id})
+    product, stall = batch.product, batch.stall
     today = local_today()
     certifications = [
         {"kind": c.kind, "number": c.number, "body": c.body, "issued_on": c.issued_on,
@@ -412,15 +418,20 @@ def trace_view(stamp_id: int | None, counts: StampCounts | None = None) -> dict:
             "issued_on": product.ocop_date, "expires_on": product.ocop_expiry,
             "valid": product.ocop_expiry is None or product.ocop_expiry >= today,
         })
-    corrected = {e.corrects_id for e in batch.events if e.corrects_id}
     return {
-        "genuine": True, "stamp": counts, "batch": batch, "product": product, "stall": stall,
-        "commune": stall.commune, "village": stall.village, "events": batch.events, "corrected_ids": corrected,
-        "certifications": certifications, "scan_count": counts.scan_count,
-        "first_scanned_at": counts.first_scanned_at,
-        "suspicious": many_scans or places >= config["TRACE_SUSPICIOUS_PLACES"],
-        "on_sale": product.is_visible,
+        "batch": batch, "product": product, "stall": stall, "commune": stall.commune, "village": stall.village,
+        "events": batch.events, "corrected_ids": {e.corrects_id for e in batch.events if e.corrects_id},
+        "certifications": certifications, "on_sale": product.is_visible,
     }
+
+
+def trace_view(stamp_id: int | None, counts: StampCounts | None = None) -> dict:
+    """Everything GET /api/v1/trace/<code> shows for a stamp. `genuine` is False (and nothing
+    else is said) when there is no such stamp."""
+    status = stamp_status(stamp_id, counts)
+    if status is None:
+        return {"genuine": False}
+    return {"genuine": True, **status, **batch_view(status["stamp"].batch_id)}
 
 
 # ---- scan reports ----------------------------------------------------------------------------

@@ -4,12 +4,14 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ..core.ids import as_id
 from ..catalog import services as catalog
 from ..communes import services as communes
 from ..catalog.units import format_quantity
 from ..core.errors import ServiceError, ValidationError
+from .. import pagecache
 from ..extensions import db
 from ..stalls.services import stall_of
 from . import services, sheets
@@ -40,11 +42,26 @@ def _trace_page(stamp_id):
     counts = None
     if stamp_id is not None and request.method == "GET":
         counts = services.record_scan(stamp_id, request.remote_addr, request.headers.get("User-Agent"))
-    view = services.trace_view(stamp_id, counts)
-    response = Response(render_template("trace/page.html", **view))
+    status = services.stamp_status(stamp_id, counts)
+    if status is None:
+        html = render_template("trace/page.html", genuine=False)
+    else:
+        # Every stamp of a batch shows the same journey: it is rendered once, the stamp's own
+        # counts on every scan.
+        head, journey = pagecache.fragment("trace", str(status["stamp"].batch_id),
+                                           lambda: _journey(status["stamp"].batch_id))
+        html = render_template("trace/page.html", genuine=True, head=head, journey=Markup(journey), **status)
+    response = Response(html)
     # Counts change with every scan: never serve this page from a shared cache.
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _journey(batch_id) -> tuple[dict, str]:
+    view = services.batch_view(batch_id)
+    head = {"product": view["product"].name, "stall": view["stall"].name, "batch_code": view["batch"].code,
+            "place": view["batch"].place}
+    return head, render_template("trace/_journey.html", **view)
 
 
 @bp.get("/t/<code>")
