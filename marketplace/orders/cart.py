@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from ..core.ids import MAX_ID
 from ..catalog.models import Product
@@ -11,6 +12,7 @@ from ..catalog.units import lazy_amount, parse_quantity, quantity_error
 from ..core.errors import ValidationError
 from ..core.money import line_total
 from ..extensions import db
+from ..stalls.models import Stall
 from .models import CartItem
 
 MAX_LINES = 50
@@ -68,7 +70,9 @@ def lines(user, session_cart: dict) -> list[CartLine]:
     quantities = _quantities(user, session_cart)
     if not quantities:
         return []
-    products = {p.id: p for p in db.session.scalars(select(Product).where(Product.id.in_(quantities)))}
+    # The stall and its commune come along: visibility, payment methods and the delivery fee read them.
+    products = {p.id: p for p in db.session.scalars(
+        select(Product).where(Product.id.in_(quantities)).options(joinedload(Product.stall).joinedload(Stall.commune)))}
     result = [CartLine(products[pid], q, line_problem(products[pid], q)) for pid, q in quantities.items() if pid in products]
     return sorted(result, key=lambda line: (line.product.stall_id, line.product.id))
 

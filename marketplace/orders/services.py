@@ -18,6 +18,7 @@ from ..core.phone import normalize_phone
 from ..core.text import nfc, nfc_multiline
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..accounts.models import User
 from ..stalls.models import Stall
 from . import cart, methods, notify, shipping
 from . import status as st
@@ -135,13 +136,16 @@ def place_order(buyer, session_cart: dict, data: dict, choices: dict | None = No
         order = _create(buyer, delivery, the_quote)
         if getattr(buyer, "is_authenticated", False):
             db.session.execute(delete(CartItem).where(CartItem.user_id == buyer.id))
+        notices = _seller_notices(order)  # composed from what is loaded now; sent once committed
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
     if not getattr(buyer, "is_authenticated", False):
         session_cart.clear()
-    _notify_sellers(order)
+    send = notify.notifier().send
+    for notice in notices:
+        send(*notice)
     return order
 
 
@@ -192,14 +196,19 @@ def _unique_code(model) -> str:
     raise RuntimeError("could not draw a free order code")
 
 
-def _notify_sellers(order: Order) -> None:
-    send = notify.notifier().send
+def _seller_notices(order: Order) -> list[tuple]:
+    """(email, subject, body) for each stall's owner: a new order to prepare."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    emails = dict(db.session.execute(
+        select(Stall.id, User.email).join(User, Stall.owner_id == User.id)
+        .where(Stall.id.in_({so.stall_id for so in order.stall_orders}))).all())
+    notices = []
     for so in order.stall_orders:
         method = methods.get(so.payment_method)
-        send(so.stall.owner.email, f"Đơn hàng mới {so.code}",
-             f"Gian hàng {so.stall.name} có đơn mới {so.code}: {format_vnd(so.total)} ({method.label if method else so.payment_method}).\n"
-             f"{base}/gian-hang-cua-toi/don-hang/{so.code}")
+        notices.append((emails.get(so.stall_id), f"Đơn hàng mới {so.code}",
+                        f"Gian hàng {so.stall.name} có đơn mới {so.code}: {format_vnd(so.total)} ({method.label if method else so.payment_method}).\n"
+                        f"{base}/gian-hang-cua-toi/don-hang/{so.code}"))
+    return notices
 
 
 # ---- who may see what ------------------------------------------------------------------------

@@ -95,8 +95,7 @@ def checkout():
         form.name.data, form.phone.data = current_user.name, current_user.phone
     form.fill_choices()
     choices = {k[4:]: v for k, v in request.form.items() if k.startswith("pay_")}
-    lines = cart.lines(current_user, session.get("cart") or {})
-    if not lines:
+    if not cart.count(current_user, session.get("cart") or {}):
         return redirect(url_for("orders.cart_page"))
     if request.method == "POST" and request.form.get("action") == "place" and form.validate_on_submit():
         try:
@@ -105,10 +104,13 @@ def checkout():
         except ServiceError as exc:
             attach_errors(form, exc, only_new=True)
             flash(exc.message, "error")
-            lines = cart.lines(current_user, session.get("cart") or {})
         else:
             _remember_order(order)
             return redirect(url_for("orders.order_page", code=order.code))
+    # Read after a failed attempt: what the buyer sees now (a line may just have sold out).
+    lines = cart.lines(current_user, session.get("cart") or {})
+    if not lines:
+        return redirect(url_for("orders.cart_page"))
     the_quote = services.quote(lines, form.ward_code.data, form.province_code.data, choices)
     form.expected_total.data = str(the_quote.total)
     return render_template("orders/checkout.html", form=form, quote=the_quote)
