@@ -102,7 +102,8 @@ def create_app(config_class=None) -> Flask:
 
 def _connect_areas() -> None:
     """Reactions between areas that may not import each other: search learns which products
-    have batches (trace), reindexes when a batch changes, and when orders move stock."""
+    have batches (trace), reindexes when a batch changes, and when orders move stock in or out
+    of stock (so do cached listings)."""
     from .orders.status import stock_changed
     from .search import documents, index
     from .trace.models import Batch
@@ -114,9 +115,11 @@ def _connect_areas() -> None:
 
 
 def _note_stock_change(session, product_ids) -> None:
+    from . import pagecache
     from .search import index
 
     index.note_products(session, product_ids)
+    pagecache.note_changed(session)  # listings show what is in stock
 
 
 def _check_secret_key(app: Flask) -> None:

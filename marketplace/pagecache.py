@@ -37,6 +37,10 @@ KEEP_SECONDS = 3600  # a backstop: a page outlives no change by more than this
 ENTRIES = 5000
 ROTATE_BYTES = 1 << 20
 _CHANGED = "pages_changed"
+_PRODUCTS = "pages_products"
+# Execution option of an UPDATE that changes only these products' stock: their own pages
+# change, listings (which show only in or out of stock) are told separately when that flips.
+STOCK_OF = "pages_stock_of"
 _RENDERING = "page_cache_rendering"
 _fills = {}
 
@@ -114,10 +118,14 @@ def _anonymous_view() -> bool:
             and not current_user.is_authenticated and not session.get("_flashes"))
 
 
-def cached(view):
-    """Serve an anonymous visitor's page from the cache, rendering it once per generation.
-    Anything not the same for every anonymous visitor (a redirect, an error, a flashed message,
-    a CSRF token outside the `csrf` hole) is served as rendered and not kept."""
+def cached(view=None, *, vary=None):
+    """Serve an anonymous visitor's page from the cache, rendering it once per generation (and
+    per `vary(**view_args)`, e.g. the product's own stock version). Anything not the same for
+    every anonymous visitor (a redirect, an error, a flashed message, a CSRF token outside the
+    `csrf` hole) is served as rendered and not kept."""
+    if view is None:
+        return lambda view: cached(view, vary=vary)
+
     @wraps(view)
     def wrapper(**kwargs):
         if not _anonymous_view():
@@ -125,8 +133,8 @@ def cached(view):
         app = current_app._get_current_object()
         store = _store(app)
         # Read before the view reads the database: see the module docstring.
-        key = "|".join((generation(app), str(get_locale()), to_local(utcnow()).date().isoformat(),
-                        request.host, request.full_path))
+        key = "|".join((generation(app), vary(**kwargs) if vary else "", str(get_locale()),
+                        to_local(utcnow()).date().isoformat(), request.host, request.full_path))
         html = store.get(key)
         if html is None:
             response, keep = _render(view, kwargs)
@@ -138,6 +146,11 @@ def cached(view):
             store.set(key, html)
         return current_app.response_class(_fill(html), mimetype="text/html")
     return wrapper
+
+
+def product_version(product_id: int) -> str:
+    """Changes when the product's stock moves (see STOCK_OF); '0' until it first does."""
+    return _store(current_app).get(f"stock:{product_id}") or "0"
 
 
 def fragment(name: str, part: str, build):
@@ -189,19 +202,38 @@ def _after_flush(session, _flush_context):
 
 def _orm_execute(state):
     # Bulk and conditional statements (stock at checkout, bulk inserts) skip the flush.
-    if (state.is_insert or state.is_update or state.is_delete) and state.bind_mapper is not None \
-            and _public(state.bind_mapper.local_table.name):
+    if not (state.is_insert or state.is_update or state.is_delete) or state.bind_mapper is None \
+            or not _public(state.bind_mapper.local_table.name):
+        return
+    stock_of = state.execution_options.get(STOCK_OF)
+    if stock_of is not None:
+        state.session.info.setdefault(_PRODUCTS, set()).update(stock_of)
+    else:
         state.session.info[_CHANGED] = True
 
 
+def note_changed(session) -> None:
+    """Pages change with this session's commit, for changes made behind the ORM's back."""
+    session.info[_CHANGED] = True
+
+
 def _after_commit(session):
-    if session.info.pop(_CHANGED, False) and has_app_context():
+    changed, products = session.info.pop(_CHANGED, False), session.info.pop(_PRODUCTS, ())
+    if not has_app_context():
+        return
+    if changed:
         bump(current_app)
+    if products:
+        # Kept as long as pages: by the time a version ages out, so has every page made before it.
+        store, version = _store(current_app), os.urandom(8).hex()
+        for product_id in products:
+            store.set(f"stock:{product_id}", version)
 
 
 def _after_transaction_end(session, transaction):
-    if transaction.parent is None:  # a rollback forgets; after a commit the flag is already gone
+    if transaction.parent is None:  # a rollback forgets; after a commit the flags are already gone
         session.info.pop(_CHANGED, None)
+        session.info.pop(_PRODUCTS, None)
 
 
 _installed = False

@@ -163,3 +163,23 @@ def test_stamps_of_a_batch_share_one_rendered_journey(app, make, client):
                                                            "note": "đóng thùng lại"})
     again = client.get(f"/t/{codes[1]}").get_data(as_text=True)
     assert "đóng thùng lại" in again and "Đã quét 2 lần" in again
+
+
+def test_an_order_refreshes_its_products_page_and_keeps_listings_cached(app, make, client):
+    product = make.product(stock_milli=10_000)
+    other = make.product(name="Nhãn lồng", stall_obj=product.stall)
+    listing, page, other_page = f"/gian-hang/{product.stall.slug}", _url(product), _url(other)
+    client.get(listing), client.get(other_page)
+    assert "10 kg" in client.get(page).get_data(as_text=True)
+    before = pagecache.generation(app)
+    make.order(make.user(), [(product, 3000)])
+    assert pagecache.generation(app) == before  # still in stock: the listings stay as they were
+    assert "7 kg" in client.get(page).get_data(as_text=True)
+    db.session.remove()
+    with counting() as statements:
+        client.get(listing), client.get(other_page)
+    assert statements == []
+    # Selling out changes what listings show.
+    make.order(make.user(), [(db.session.merge(product), 7000)])
+    assert pagecache.generation(app) != before
+    assert "Hết hàng" in client.get(listing).get_data(as_text=True)

@@ -2,7 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from ..core.timeutil import to_local, utcnow
-from ..pagecache import cached
+from ..pagecache import cached, product_version
 from . import services
 from .filters import BrowseForm, listing_page
 
@@ -10,7 +10,7 @@ bp = Blueprint("catalog", __name__)
 
 
 @bp.get("/san-pham/<id:product_id>-<slug>")
-@cached
+@cached(vary=lambda product_id, slug: product_version(product_id))
 def product(product_id, slug):
     product = services.get_visible(product_id)
     if slug != product.slug:

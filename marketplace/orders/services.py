@@ -17,6 +17,7 @@ from ..core.money import format_vnd
 from ..core.phone import normalize_phone
 from ..core.text import nfc, nfc_multiline
 from ..core.timeutil import utcnow
+from .. import pagecache
 from ..extensions import db
 from ..accounts.models import User
 from ..stalls.models import Stall
@@ -153,7 +154,7 @@ def _reserve(product: Product, milli: int) -> None:
     left = db.session.execute(
         update(Product).where(Product.id == product.id, Product.stock_milli >= milli)
         .values(stock_milli=Product.stock_milli - milli).returning(Product.stock_milli)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **{pagecache.STOCK_OF: (product.id,)})
     ).scalar()
     if left is None:
         raise Conflict(_l("%(name)s đã hết hàng hoặc không còn đủ số lượng.", name=product.name),
