@@ -45,6 +45,8 @@ class Config:
     # Rendered public pages shared by the workers (see pagecache.py); PAGE_CACHE=0 turns it off.
     PAGE_CACHE_DIR = os.environ.get("PAGE_CACHE_DIR", str(INSTANCE_DIR / "pagecache"))
     PAGE_CACHE = os.environ.get("PAGE_CACHE", "1") != "0"
+    # Several machines must share the cache and its generation: Redis, as for rate limits.
+    PAGE_CACHE_REDIS = os.environ.get("PAGE_CACHE_REDIS", os.environ.get("REDIS_URL", ""))
 
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"

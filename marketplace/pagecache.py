@@ -5,9 +5,10 @@ small holes: the form's CSRF token and the cart badge. Such a page is rendered o
 in the holes, kept in a file cache (cachelib) under the catalogue's *generation*, and each visit
 fills the holes in.
 
-The generation is a small file next to the cache. Any commit that wrote a row public pages may
-show (anything but the private tables below) appends one byte to it, so the next request of
-every worker looks pages up under a new key; old entries are never read again and age out.
+The generation is a small file next to the cache (a counter in Redis when several machines
+serve). Any commit that wrote a row public pages may show (anything but the private tables
+below) appends one byte to it, so the next request of every worker looks pages up under a new
+key; old entries are never read again and age out.
 Because a request reads the generation before it reads the database, a page rendered from data
 older than a commit is stored under the generation before it and never served after it.
 """
@@ -16,8 +17,10 @@ import hmac
 import os
 from functools import wraps
 
-from cachelib import FileSystemCache
+import click
+from cachelib import FileSystemCache, RedisCache
 from flask import current_app, g, has_app_context, make_response, request, session
+from flask.cli import AppGroup
 from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_login import current_user
@@ -76,39 +79,72 @@ def _fill(html: str) -> str:
     return html
 
 
-# ---- the generation ---------------------------------------------------------------------------
+# ---- where pages and the generation live -------------------------------------------------------
 
-def _generation_path(app) -> str:
-    return app.config["PAGE_CACHE_DIR"] + ".generation"
+class FileBackend:
+    """One machine: pages in files, the generation a file that grows one byte per change."""
+
+    def __init__(self, app):
+        self.path = app.config["PAGE_CACHE_DIR"] + ".generation"
+        self.store = FileSystemCache(app.config["PAGE_CACHE_DIR"], threshold=ENTRIES, default_timeout=KEEP_SECONDS)
+
+    def generation(self) -> str:
+        try:
+            st = os.stat(self.path)  # one system call per request
+        except FileNotFoundError:
+            return "0"
+        return f"{st.st_ino}.{st.st_size}.{st.st_mtime_ns}"
+
+    def bump(self) -> None:
+        with open(self.path, "ab") as f:  # O_APPEND: concurrent bumps from several workers all count
+            f.write(b".")
+            full = f.tell() > ROTATE_BYTES
+        if full:  # a new file (another inode): the generation still never repeats
+            fresh = f"{self.path}.{os.getpid()}"
+            with open(fresh, "wb") as f:
+                f.write(b".")
+            os.replace(fresh, self.path)
+
+
+class RedisBackend:
+    """Several machines (PAGE_CACHE_REDIS): pages and the generation in Redis, so a commit on
+    one machine reaches the pages every machine serves."""
+
+    def __init__(self, app):
+        import redis
+
+        client = redis.Redis.from_url(app.config["PAGE_CACHE_REDIS"])
+        prefix = app.config.get("PAGE_CACHE_PREFIX", "choxa:pages:")
+        self.key = prefix + "generation"
+        self.client = client
+        self.store = RedisCache(host=client, key_prefix=prefix, default_timeout=KEEP_SECONDS)
+
+    def generation(self) -> str:
+        return (self.client.get(self.key) or b"0").decode()
+
+    def bump(self) -> None:
+        self.client.incr(self.key)
+
+
+def _backend(app):
+    backend = app.extensions.get("pagecache")
+    if backend is None:
+        kind = RedisBackend if app.config.get("PAGE_CACHE_REDIS") else FileBackend
+        backend = app.extensions["pagecache"] = kind(app)
+    return backend
 
 
 def generation(app) -> str:
-    """Changes with every commit that changed what public pages show (one stat() call)."""
-    try:
-        st = os.stat(_generation_path(app))
-    except FileNotFoundError:
-        return "0"
-    return f"{st.st_ino}.{st.st_size}.{st.st_mtime_ns}"
+    """Changes with every commit that changed what public pages show."""
+    return _backend(app).generation()
 
 
 def bump(app) -> None:
-    path = _generation_path(app)
-    with open(path, "ab") as f:  # O_APPEND: concurrent bumps from several workers all count
-        f.write(b".")
-        full = f.tell() > ROTATE_BYTES
-    if full:  # a new file (another inode): the generation still never repeats
-        fresh = f"{path}.{os.getpid()}"
-        with open(fresh, "wb") as f:
-            f.write(b".")
-        os.replace(fresh, path)
+    _backend(app).bump()
 
 
-def _store(app) -> FileSystemCache:
-    store = app.extensions.get("pagecache")
-    if store is None:
-        store = app.extensions["pagecache"] = FileSystemCache(
-            app.config["PAGE_CACHE_DIR"], threshold=ENTRIES, default_timeout=KEEP_SECONDS)
-    return store
+def _store(app):
+    return _backend(app).store
 
 
 # ---- serving ----------------------------------------------------------------------------------
@@ -250,9 +286,20 @@ def install_hooks() -> None:
     _installed = True
 
 
+pages_cli = AppGroup("pages", help="The page cache.")
+
+
+@pages_cli.command("clear")
+def clear_command():
+    """Render every page afresh (after rows were changed with raw SQL)."""
+    bump(current_app)
+    click.echo("cached pages will be rendered afresh")
+
+
 def init_app(app) -> None:
     app.config.setdefault("PAGE_CACHE_DIR", os.path.join(app.instance_path, "pagecache"))
     install_hooks()
+    app.cli.add_command(pages_cli)
     app.jinja_env.globals["page_hole"] = page_hole
 
     from flask_wtf.csrf import generate_csrf

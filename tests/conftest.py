@@ -41,6 +41,7 @@ def app(_workdir):
         MEDIA_DIR = os.path.join(_workdir, "media")
         SEARCH_INDEX_DIR = os.path.join(_workdir, "search-index")
         PAGE_CACHE_DIR = os.path.join(_workdir, "pagecache")
+        PAGE_CACHE_REDIS = ""  # one machine; tests/test_pagecache.py tries Redis itself
         INSTANCE_PATH = _workdir
 
     os.environ.setdefault("INSTANCE_DIR", _workdir)
