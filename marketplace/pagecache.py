@@ -33,7 +33,7 @@ from .core.timeutil import to_local, utcnow
 # Tables no cached page shows: writing them leaves every page as it was.
 PRIVATE_TABLES = frozenset({
     "users", "api_tokens", "audit_entries", "cart_items", "orders", "stall_orders", "order_items",
-    "status_changes", "stamps", "scans", "reports", "officer_assignments", "search_documents",
+    "status_changes", "stamps", "scans", "reports", "officer_assignments",
     "shipments", "tracking_events", "payment_events", "gateway_payments", "refunds", "ledger_entries",
 })
 KEEP_SECONDS = 3600  # a backstop: a page outlives no change by more than this

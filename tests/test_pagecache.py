@@ -14,6 +14,8 @@ from marketplace.catalog.models import Product
 from marketplace.config import TestConfig
 from marketplace.extensions import db
 from tests.conftest import login
+from tests.factories import product as make_product
+from tests.search_fixtures import catalogue, search_backend  # noqa: F401  (fixtures)
 from tests.test_perf_queries import counting
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -255,3 +257,32 @@ def test_flask_pages_clear_renders_every_page_afresh(app, make, client):
     result = app.test_cli_runner().invoke(args=["pages", "clear"])
     assert result.exit_code == 0, result.output
     assert "47.000 ₫" in client.get(_url(product)).get_data(as_text=True)
+
+
+def test_a_cached_search_page_follows_the_index(app, catalogue, search_backend):
+    client = app.test_client()
+    url = "/tim-kiem?q=mut+vai"
+    assert "Mứt vải" in client.get(url).get_data(as_text=True)
+    db.session.remove()
+    with counting() as statements:
+        assert "Mứt vải" in client.get(url).get_data(as_text=True)
+    assert statements == []
+    stall = db.session.merge(catalogue["Mứt vải"]).stall
+    make_product(stall, name="Mứt vải dẻo Thanh Hà", category_name="Bánh kẹo", price=95000)
+    assert "Mứt vải dẻo Thanh Hà" in client.get(url).get_data(as_text=True)
+
+
+def test_a_search_page_waits_for_the_index_not_just_the_commit(app, catalogue, search_backend):
+    """With Whoosh, a change committed while another process writes the index is queued for that
+    writer: the results page must follow the index, whenever it catches up."""
+    if search_backend.name != "whoosh":
+        pytest.skip("only the Whoosh index is written after the commit, by whichever process holds its lock")
+    client, url = app.test_client(), "/tim-kiem?q=mut+vai"
+    client.get(url)
+    stall = db.session.merge(catalogue["Mứt vải"]).stall
+    with search_backend.queue.lock(wait=1) as held:  # another worker is writing the index
+        assert held
+        make_product(stall, name="Mứt vải dẻo Thanh Hà", category_name="Bánh kẹo", price=95000)
+        assert "Mứt vải dẻo Thanh Hà" not in client.get(url).get_data(as_text=True)
+    search_backend.flush_pending()  # that worker finds the queued change
+    assert "Mứt vải dẻo Thanh Hà" in client.get(url).get_data(as_text=True)

@@ -110,6 +110,11 @@ def search(text: str | None, filters: dict | None = None, sort: str = "relevance
     )
 
 
+def index_version() -> str:
+    """See SearchBackend.version; an unusable index answers from the database ('')."""
+    return _safe(lambda: backend().version()) or ""
+
+
 def suggest(prefix: str | None, limit: int = 8) -> list[dict]:
     """Product and stall names completing what is being typed ("vai th" -> "Vải thiều ...")."""
     words = query_tokens(prefix)

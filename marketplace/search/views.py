@@ -1,6 +1,7 @@
 """The search results page (/tim-kiem): plain GET, so every result page is a shareable URL."""
 from flask import Blueprint, render_template, request, url_for
 
+from ..pagecache import cached
 from . import services
 
 bp = Blueprint("search", __name__)
@@ -12,6 +13,7 @@ def _setup(state):
 
 
 @bp.get("/tim-kiem")
+@cached(vary=lambda: services.index_version())
 def results():
     result = services.search(request.args.get("q"), filters=request.args.to_dict(),
                              sort=request.args.get("sort", "relevance"),

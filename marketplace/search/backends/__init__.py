@@ -54,6 +54,11 @@ class SearchBackend:
         """(visible products missing from the index, indexed entries that are stale)."""
         return set(), set()
 
+    def version(self) -> str:
+        """Changes whenever what searches find changes outside the database's own commits (a
+        cached results page is kept per version); '' when the database commits say it all."""
+        return ""
+
 
 def make_backend(app) -> SearchBackend:
     name = app.config.get("SEARCH_BACKEND", "whoosh")

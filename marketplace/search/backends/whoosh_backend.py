@@ -143,6 +143,12 @@ class WhooshBackend(SearchBackend):
             self._local.view = None
             view.close()
 
+    def version(self) -> str:
+        # The generation a rebuild swapped in, and the commit within it: another process may
+        # apply queued changes after the page cache heard of the database commit.
+        current = self._current()
+        return f"{current['gen']}.{self._open().latest_generation()}" if current else ""
+
     def usable(self) -> bool:
         try:
             with self._view() as view:
