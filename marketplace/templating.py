@@ -1,6 +1,6 @@
 """Jinja filters and globals shared by every template."""
-from flask import request, url_for
-from flask_babel import get_locale
+from flask import g, request, url_for
+from flask_babel import get_locale, get_translations
 
 from .catalog.units import format_amount, format_quantity
 from .core.money import format_vnd
@@ -17,6 +17,23 @@ def init_app(app) -> None:
         localtime=format_local,
     )
     app.jinja_env.globals.update(page_url=page_url, media_url=media_url, get_locale=get_locale)
+    # In place of Flask-Babel's callables, which look the translations up again for every string.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
+def _translations():
+    """This request's translations, found once: a page has dozens of strings."""
+    try:
+        return g._translations
+    except AttributeError:
+        g._translations = translations = get_translations()
+        return translations
 
 
 def page_url(page: int) -> str:
