@@ -139,6 +139,7 @@ def seed(app) -> dict:
             "trace": [f"/t/{c}" for c in codes],
         },
         "search": search_paths(app) and build_search_index(app),
+        "search_distinct": search_paths(app) and distinct_search_paths(app),
         "checkout_products": [(p.id, f"/san-pham/{p.id}-{p.slug}", p.stall_id) for p in local],
         "delivery": factories.delivery(home),
         "batch_id": batch.id,
@@ -167,6 +168,22 @@ def search_paths(app) -> list[str]:
         return []
 
 
+def distinct_search_paths(app, count=2000) -> list[str]:
+    """Queries no page cache or answer cache has seen: a product name, folded or accented, with
+    the number of one of its batches ("vai thieu 1236" finds it among 8,000 vải thiều)."""
+    from flask import url_for
+
+    from marketplace.core.text import fold
+
+    with app.test_request_context():
+        queries = []
+        for i in range(count):
+            n = (i * 7919) % PRODUCTS
+            name = NAMES[n % len(NAMES)]
+            queries.append(url_for("search.results", q=f"{fold(name) if i % 2 else name} {n}"))
+        return queries
+
+
 # ---- gunicorn ------------------------------------------------------------------------------------
 
 def free_port() -> int:
@@ -175,8 +192,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(database_url, workdir, port):
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": SERVER_SECRET,
+def start_gunicorn(database_url, workdir, port, **extra_env):
+    env = {**os.environ, **extra_env, "DATABASE_URL": database_url, "SECRET_KEY": SERVER_SECRET,
            "INSTANCE_DIR": workdir, "MEDIA_DIR": os.path.join(workdir, "media"),
            "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESSLOG": os.path.join(workdir, "access.log"),
            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}", "FLASK_DEBUG": "0"}
@@ -244,12 +261,12 @@ end
 """
 
 
-def load_pages(port, paths, connections, workdir) -> dict:
+def load_pages(port, paths, connections, workdir, warm_every=True) -> dict:
     paths_file = os.path.join(workdir, "paths.txt")
     with open(paths_file, "w") as f:
         f.write("\n".join(paths) + "\n")
     wrk = shutil.which("wrk")
-    warm_up(port, paths)
+    warm_up(port, paths, warm_every)
     if wrk:
         script = os.path.join(workdir, "bench.lua")
         with open(script, "w") as f:
@@ -265,9 +282,37 @@ def load_pages(port, paths, connections, workdir) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
-def warm_up(port, paths) -> None:
-    """A few sequential hits per worker, so template compilation and first connections are not
-    measured (every worker compiles each template once)."""
+def uncached_load(database_url, workdir, data, results) -> None:
+    """What the pages cost when rendered for every request (PAGE_CACHE=0), and searches nobody
+    asked before: the worst case behind the cached figures."""
+    port = free_port()
+    server = start_gunicorn(database_url, workdir, port, PAGE_CACHE="0")
+    try:
+        scenarios = {name: data["paths"][name] for name in ("product", "trace")}
+        if data["search_distinct"]:
+            scenarios["search, distinct queries"] = data["search_distinct"]
+        for name, paths in scenarios.items():
+            label = f"{name} (no page cache)" if "distinct" not in name else name
+            results["load"][f"{label} c16"] = r = load_pages(port, paths, 16, workdir, warm_every=False)
+            print(f"  {label:26} c16 {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f}  p95 {r['p95_ms']:6.1f}  "
+                  f"p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def warm_up(port, paths, every=True) -> None:
+    """Every URL once (`every`), as a running server has seen its pages, then a few sequential
+    hits per worker, so template compilation and first connections are not measured. Without
+    the page cache, the "no page cache" rows show what rendering each page costs."""
+    for i in range(len(paths) if every else 0):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", paths[i])
+            conn.getresponse().read()
+            conn.close()
+        except OSError:
+            pass
     for i in range(30):
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -503,6 +548,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    uncached_load(database_url, workdir, data, results)
 
     for name in work_items.ITEMS:  # each in its own process, for its peak memory
         try:
@@ -522,9 +568,9 @@ def main() -> None:
 
 
 def print_table(results) -> None:
-    print(f"\n{'load (gunicorn, loopback)':28} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    print(f"\n{'load (gunicorn, loopback)':40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, r in results["load"].items():
-        print(f"{name:28} {r['rps']:>9} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8} {r['errors']:>7}")
+        print(f"{name:40} {r['rps']:>9} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8} {r['errors']:>7}")
     print(f"gunicorn worker RSS after load: {', '.join(f'{m} MB' for m in results.get('worker_rss_mb', []))}")
     print(f"\n{'work item':44} {'seconds':>8} {'process peak RSS MB':>20} {'item peak alloc MB':>19}  output")
     for name, r in results["work"].items():
