@@ -198,10 +198,12 @@ def _facets(counts: dict[str, dict[str, int]], filters: dict) -> list[dict]:
 
 def _facet_labels(counts) -> dict[str, dict[str, str]]:
     ids = lambda name: [int(v) for v in counts.get(name, {}) if v.isdigit()]  # noqa: E731
-    categories = {str(c.id): c.name for c in db.session.scalars(
-        select(Category).where(Category.id.in_(ids("category"))))} if counts.get("category") else {}
-    communes = db.session.scalars(select(Commune).where(
-        Commune.id.in_(ids("commune")) | Commune.province_code.in_(ids("province")))).all() if counts else []
+    # Names only, as rows: loading whole objects cost more than the search itself.
+    categories = {str(i): name for i, name in db.session.execute(
+        select(Category.id, Category.name).where(Category.id.in_(ids("category"))))} if counts.get("category") else {}
+    communes = db.session.execute(
+        select(Commune.id, Commune.name, Commune.province_code, Commune.province_name)
+        .where(Commune.id.in_(ids("commune")) | Commune.province_code.in_(ids("province")))).all() if counts else []
     return {
         "category": categories,
         "commune": {str(c.id): c.name for c in communes},
