@@ -15,6 +15,7 @@ older than a commit is stored under the generation before it and never served af
 import hashlib
 import hmac
 import os
+import struct
 from functools import wraps
 
 import click
@@ -81,12 +82,36 @@ def _fill(html: str) -> str:
 
 # ---- where pages and the generation live -------------------------------------------------------
 
+class PageFiles(FileSystemCache):
+    """cachelib's file cache, pruned by a fifth at a time. cachelib removes just enough entries
+    to get back under its threshold, so once full every new page would read every entry."""
+
+    def _remove_older(self) -> bool:
+        entries = []
+        for path in self._list_dir():
+            try:
+                with open(path, "rb") as f:
+                    head = f.read(4)  # when the entry expires: cachelib's header
+            except OSError:
+                continue
+            entries.append((struct.unpack("I", head)[0] if len(head) == 4 else 0, path))
+        entries.sort()
+        for _expires, path in entries[:max(1, len(entries) // 5)]:
+            try:
+                os.remove(path)
+            except OSError:
+                continue
+            self._update_count(delta=-1)
+        return True
+
+
 class FileBackend:
     """One machine: pages in files, the generation a file that grows one byte per change."""
 
     def __init__(self, app):
         self.path = app.config["PAGE_CACHE_DIR"] + ".generation"
-        self.store = FileSystemCache(app.config["PAGE_CACHE_DIR"], threshold=ENTRIES, default_timeout=KEEP_SECONDS)
+        self.store = PageFiles(app.config["PAGE_CACHE_DIR"], threshold=app.config.get("PAGE_CACHE_ENTRIES", ENTRIES),
+                               default_timeout=KEEP_SECONDS)
 
     def generation(self) -> str:
         try:

@@ -286,3 +286,17 @@ def test_a_search_page_waits_for_the_index_not_just_the_commit(app, catalogue, s
         assert "Mứt vải dẻo Thanh Hà" not in client.get(url).get_data(as_text=True)
     search_backend.flush_pending()  # that worker finds the queued change
     assert "Mứt vải dẻo Thanh Hà" in client.get(url).get_data(as_text=True)
+
+
+def test_a_full_cache_makes_room_for_many_pages_at_once(tmp_path):
+    """Pruning frees a fifth of the entries: a full cache does not read every entry again for
+    each new page."""
+    store = pagecache.PageFiles(str(tmp_path), threshold=50, default_timeout=3600)
+    kept = lambda n: sum(store.has(f"page {i}") for i in range(n))  # noqa: E731
+    for i in range(52):  # the 52nd finds 51 entries, over the threshold
+        store.set(f"page {i}", "<p>…</p>")
+    assert kept(52) <= 42 and store.get("page 51") == "<p>…</p>"  # the oldest went, the newest stays
+    files = len(os.listdir(tmp_path))
+    for i in range(52, 57):  # the next pages are stored without another prune
+        store.set(f"page {i}", "<p>…</p>")
+    assert len(os.listdir(tmp_path)) == files + 5
