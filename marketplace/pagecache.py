@@ -72,6 +72,20 @@ def _marker(name: str) -> str:
     return f"[[hole:{name}:{digest}]]"
 
 
+def with_markers(render):
+    """`render()` with markers in the holes, for a page kept in the cache (see fill)."""
+    g.setdefault(_RENDERING, True)
+    try:
+        return render()
+    finally:
+        g.pop(_RENDERING, None)
+
+
+def fill(html: str) -> str:
+    """A kept page with this visit's holes filled in."""
+    return _fill(html)
+
+
 def _fill(html: str) -> str:
     for name, fill in _fills.items():
         marker = _marker(name)
@@ -160,8 +174,24 @@ def _backend(app):
 
 
 def generation(app) -> str:
-    """Changes with every commit that changed what public pages show."""
-    return _backend(app).generation()
+    """Changes with every commit that changed what public pages show, and with every release."""
+    return f"{_release(app)}:{_backend(app).generation()}"
+
+
+def _release(app) -> str:
+    """The code, templates and translations this process serves (names, sizes and times of
+    their files): pages made by an earlier release are never served by a newer one."""
+    release = app.extensions.get("pagecache_release")
+    if release is None:
+        digest = hashlib.sha256()
+        for root in sorted({app.root_path, os.path.join(app.root_path, app.template_folder)}):
+            for folder, _dirs, files in sorted(os.walk(root)):
+                for name in sorted(files):
+                    if name.endswith((".py", ".html", ".mo")):
+                        st = os.stat(os.path.join(folder, name))
+                        digest.update(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns};".encode())
+        release = app.extensions["pagecache_release"] = digest.hexdigest()[:12]
+    return release
 
 
 def bump(app) -> None:
@@ -174,8 +204,13 @@ def _store(app):
 
 # ---- serving ----------------------------------------------------------------------------------
 
+def _enabled(app) -> bool:
+    # Not while developing: an edited template must show at the next reload.
+    return app.config.get("PAGE_CACHE", True) and not app.debug
+
+
 def _anonymous_view() -> bool:
-    return (request.method in ("GET", "HEAD") and current_app.config.get("PAGE_CACHE", True)
+    return (request.method in ("GET", "HEAD") and _enabled(current_app)
             and not current_user.is_authenticated and not session.get("_flashes"))
 
 
@@ -218,7 +253,7 @@ def fragment(name: str, part: str, build):
     """A rendered part shared by many pages (a batch's journey on each of its stamps' pages):
     `build()` once per generation, language and day; any picklable value."""
     app = current_app._get_current_object()
-    if not app.config.get("PAGE_CACHE", True):
+    if not _enabled(app):
         return build()
     store = _store(app)
     # Read before build() reads the database: see the module docstring.
@@ -236,11 +271,7 @@ def _render(view, kwargs):
     # wrote its own token into the page, outside the hole.
     token_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     earlier = g.pop(token_name, None)
-    g.setdefault(_RENDERING, True)
-    try:
-        response = make_response(view(**kwargs))
-    finally:
-        g.pop(_RENDERING, None)
+    response = with_markers(lambda: make_response(view(**kwargs)))
     baked = token_name in g
     if earlier is not None and not baked:
         setattr(g, token_name, earlier)

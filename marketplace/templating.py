@@ -1,7 +1,9 @@
 """Jinja filters and globals shared by every template."""
 from flask import g, request, url_for
+from markupsafe import Markup, escape
 from flask_babel import get_locale, get_translations
 
+from . import pagecache
 from .catalog.units import format_amount, format_quantity
 from .core.money import format_vnd
 from .core.phone import display_phone
@@ -34,6 +36,19 @@ def _translations():
     except AttributeError:
         g._translations = translations = get_translations()
         return translations
+
+
+@pagecache.hole("login_url")
+def login_url() -> Markup:
+    """The sign-in link, back to this page after: a hole, since one cached page serves many URLs."""
+    return escape(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
+
+
+@pagecache.hole("language_url")
+def language_url() -> Markup:
+    """The link to the other language, back to this page."""
+    return escape(url_for("site.set_language", code="vi" if get_locale().language == "en" else "en",
+                          next=request.full_path))
 
 
 def page_url(page: int) -> str:

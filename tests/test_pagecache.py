@@ -300,3 +300,33 @@ def test_a_full_cache_makes_room_for_many_pages_at_once(tmp_path):
     for i in range(52, 57):  # the next pages are stored without another prune
         store.set(f"page {i}", "<p>…</p>")
     assert len(os.listdir(tmp_path)) == files + 5
+
+
+def test_pages_of_an_earlier_release_are_not_served(app, make, client, monkeypatch):
+    product = make.product()
+    client.get(_url(product))
+    before = pagecache.generation(app)
+    # A process of the next release finds a template changed (only its time, put back after).
+    template = os.path.join(app.root_path, app.template_folder, "catalog", "product.html")
+    st = os.stat(template)
+    monkeypatch.setitem(app.extensions, "pagecache_release", None)
+    try:
+        os.utime(template, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        assert pagecache.generation(app) != before
+    finally:
+        os.utime(template, ns=(st.st_atime_ns, st.st_mtime_ns))
+    db.session.remove()
+    with counting() as statements:
+        assert client.get(_url(product)).status_code == 200
+    assert statements  # rendered afresh
+
+
+def test_nothing_is_cached_while_developing(app, make, client, monkeypatch):
+    """With FLASK_DEBUG an edited template shows at the next reload."""
+    product = make.product()
+    monkeypatch.setattr(app, "debug", True)
+    client.get(_url(product))
+    db.session.remove()
+    with counting() as statements:
+        client.get(_url(product))
+    assert statements

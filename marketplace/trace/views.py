@@ -1,10 +1,9 @@
 """Trace pages: the public stamp page (/t/<code>, GS1 Digital Link), the seller's batches,
 events and stamp sheets, and the officer's scans per commune."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from ..core.ids import as_id
 from ..catalog import services as catalog
@@ -46,22 +45,28 @@ def _trace_page(stamp_id):
     if status is None:
         html = render_template("trace/page.html", genuine=False)
     else:
-        # Every stamp of a batch shows the same journey: it is rendered once, the stamp's own
-        # counts on every scan.
-        head, journey = pagecache.fragment("trace", str(status["stamp"].batch_id),
-                                           lambda: _journey(status["stamp"].batch_id))
-        html = render_template("trace/page.html", genuine=True, head=head, journey=Markup(journey), **status)
+        # Every stamp of a batch shows the same page but for its verdict: the page is kept per
+        # batch, the stamp's counts and copy warning go into it on every scan.
+        head, html = pagecache.fragment("trace-page", str(status["stamp"].batch_id),
+                                        lambda: _batch_page(status["stamp"].batch_id))
+        g.trace_verdict = {**status, "head": head}
+        html = pagecache.fill(html)
     response = Response(html)
     # Counts change with every scan: never serve this page from a shared cache.
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-def _journey(batch_id) -> tuple[dict, str]:
+def _batch_page(batch_id) -> tuple[dict, str]:
     view = services.batch_view(batch_id)
     head = {"product": view["product"].name, "stall": view["stall"].name, "batch_code": view["batch"].code,
             "place": view["batch"].place}
-    return head, render_template("trace/_journey.html", **view)
+    return head, pagecache.with_markers(lambda: render_template("trace/page.html", genuine=True, head=head, **view))
+
+
+@pagecache.hole("trace_verdict")
+def _verdict() -> str:
+    return render_template("trace/_verdict.html", **g.trace_verdict)
 
 
 @bp.get("/t/<code>")
