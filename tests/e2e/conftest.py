@@ -49,6 +49,8 @@ def live_server(app):
     class LiveConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
         MEDIA_DIR = app.config["MEDIA_DIR"]
+        # Like a second worker of one server: the pages the test's commits refresh are its pages.
+        PAGE_CACHE_DIR, PAGE_CACHE_REDIS = app.config["PAGE_CACHE_DIR"], ""
         WTF_CSRF_ENABLED = True
         PUBLIC_BASE_URL = "http://127.0.0.1"
         SEPAY_API_KEY = SEPAY_KEY
