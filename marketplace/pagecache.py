@@ -209,7 +209,9 @@ def _enabled(app) -> bool:
     return app.config.get("PAGE_CACHE", True) and not app.debug
 
 
-def _anonymous_view() -> bool:
+def shareable() -> bool:
+    """Whether this request may get a page kept for every visitor: a GET by someone not signed
+    in, with no message waiting to be shown."""
     return (request.method in ("GET", "HEAD") and _enabled(current_app)
             and not current_user.is_authenticated and not session.get("_flashes"))
 
@@ -224,7 +226,7 @@ def cached(view=None, *, vary=None):
 
     @wraps(view)
     def wrapper(**kwargs):
-        if not _anonymous_view():
+        if not shareable():
             return view(**kwargs)
         app = current_app._get_current_object()
         store = _store(app)

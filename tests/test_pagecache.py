@@ -330,3 +330,17 @@ def test_nothing_is_cached_while_developing(app, make, client, monkeypatch):
     with counting() as statements:
         client.get(_url(product))
     assert statements
+
+
+def test_a_signed_in_seller_scanning_a_stamp_never_shares_their_page(app, make):
+    batch = make.batch(stamps=2)
+    codes, owner = make.stamp_codes(batch), batch.product.stall.owner
+    seller = app.test_client()
+    login(seller, owner)
+    mine = "Gian hàng của tôi"  # the signed-in header's link
+    assert mine in seller.get(f"/t/{codes[1]}").get_data(as_text=True)
+    buyer_page = app.test_client().get(f"/t/{codes[2]}").get_data(as_text=True)
+    assert mine not in buyer_page and "Đăng nhập" in buyer_page and "Tem số 2" in buyer_page
+    # And the other way round: the page kept for buyers is not the seller's.
+    again = seller.get(f"/t/{codes[2]}").get_data(as_text=True)
+    assert mine in again and "Đăng nhập" not in again and "Đã quét 2 lần" in again
