@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import os
 import struct
-from functools import wraps
+from functools import lru_cache, wraps
 
 import click
 from cachelib import FileSystemCache, RedisCache
@@ -67,8 +67,13 @@ def page_hole(name: str) -> Markup:
 
 
 def _marker(name: str) -> str:
+    return _marker_for(current_app.config["SECRET_KEY"], name)
+
+
+@lru_cache(maxsize=64)
+def _marker_for(secret: str, name: str) -> str:
     # Derived from the secret key: the same in every worker, unguessable for text a seller writes.
-    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), name.encode(), hashlib.sha256).hexdigest()[:20]
+    digest = hmac.new(secret.encode(), name.encode(), hashlib.sha256).hexdigest()[:20]
     return f"[[hole:{name}:{digest}]]"
 
 

@@ -394,9 +394,11 @@ def stamp_status(stamp_id: int | None, counts: StampCounts | None = None) -> dic
         return None
     config = current_app.config
     # A stamp scanned this often is already suspicious; counting its places would read every
-    # one of its scans (thousands, for a copied stamp) on every view.
+    # one of its scans (thousands, for a copied stamp) on every view. Fewer scans than the
+    # suspicious number of places cannot come from that many places: nothing to count.
     many_scans = counts.scan_count >= config["TRACE_SUSPICIOUS_SCANS"]
-    places = 0 if many_scans else db.session.scalar(_scan_statements()["places"], {"stamp_id": stamp_id})
+    few_scans = counts.scan_count < config["TRACE_SUSPICIOUS_PLACES"]
+    places = 0 if many_scans or few_scans else db.session.scalar(_scan_statements()["places"], {"stamp_id": stamp_id})
     return {"stamp": counts, "scan_count": counts.scan_count, "first_scanned_at": counts.first_scanned_at,
             "suspicious": many_scans or places >= config["TRACE_SUSPICIOUS_PLACES"]}
 
