@@ -26,9 +26,7 @@ from flask.globals import request_ctx
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
+from .core.session_hooks import listen_once
 from .core.timeutil import to_local, utcnow
 
 # Tables no cached page shows: writing them leaves every page as it was.
@@ -335,18 +333,9 @@ def _after_transaction_end(session, transaction):
         session.info.pop(_PRODUCTS, None)
 
 
-_installed = False
-
-
 def install_hooks() -> None:
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "do_orm_execute", _orm_execute)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_transaction_end", _after_transaction_end)
-    _installed = True
+    listen_once({"after_flush": _after_flush, "do_orm_execute": _orm_execute, "after_commit": _after_commit,
+                 "after_transaction_end": _after_transaction_end})
 
 
 pages_cli = AppGroup("pages", help="The page cache.")

@@ -8,11 +8,12 @@ suspended (or a commune renamed) updates every product it shows.
 import logging
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from ..catalog.models import Category, Certification, Product, ProductImage
 from ..communes.models import Commune, Village
+from ..core.session_hooks import listen_once
 from ..extensions import db
 from ..stalls.models import Stall
 from . import documents
@@ -90,14 +91,6 @@ def _after_transaction_end(session, transaction):
         session.info.pop(KEY, None)
 
 
-_installed = False
-
-
 def install_hooks() -> None:
-    global _installed
-    if _installed:
-        return
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_transaction_end", _after_transaction_end)
-    _installed = True
+    listen_once({"after_flush": _after_flush, "after_commit": _after_commit,
+                 "after_transaction_end": _after_transaction_end})
