@@ -147,7 +147,10 @@ class WhooshBackend(SearchBackend):
         # The generation a rebuild swapped in, and the commit within it: another process may
         # apply queued changes after the page cache heard of the database commit.
         current = self._current()
-        return f"{current['gen']}.{self._open().latest_generation()}" if current else ""
+        try:
+            return f"{current['gen']}.{self._open().latest_generation()}" if current else ""
+        except IndexUnavailable:  # searches answer from the database meanwhile
+            return ""
 
     def usable(self) -> bool:
         try:
