@@ -305,18 +305,10 @@ def warm_up(port, paths, every=True) -> None:
     """Every URL once (`every`), as a running server has seen its pages, then a few sequential
     hits per worker, so template compilation and first connections are not measured. Without
     the page cache, the "no page cache" rows show what rendering each page costs."""
-    for i in range(len(paths) if every else 0):
+    for path in (paths if every else []) + [paths[i % len(paths)] for i in range(30)]:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request("GET", paths[i])
-            conn.getresponse().read()
-            conn.close()
-        except OSError:
-            pass
-    for i in range(30):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request("GET", paths[i % len(paths)])
+            conn.request("GET", path)
             conn.getresponse().read()
             conn.close()
         except OSError:

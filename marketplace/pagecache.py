@@ -86,14 +86,10 @@ def with_markers(render):
 
 def fill(html: str) -> str:
     """A kept page with this visit's holes filled in."""
-    return _fill(html)
-
-
-def _fill(html: str) -> str:
-    for name, fill in _fills.items():
+    for name, fill_hole in _fills.items():
         marker = _marker(name)
         if marker in html:
-            html = html.replace(marker, str(fill()))
+            html = html.replace(marker, str(fill_hole()))
     return html
 
 
@@ -233,19 +229,17 @@ def cached(view=None, *, vary=None):
             return view(**kwargs)
         app = current_app._get_current_object()
         store = _store(app)
-        # Read before the view reads the database: see the module docstring.
-        key = "|".join((generation(app), vary(**kwargs) if vary else "", str(get_locale()),
-                        to_local(utcnow()).date().isoformat(), request.host, request.full_path))
+        key = _key(app, "page", vary(**kwargs) if vary else "", request.host, request.full_path)
         html = store.get(key)
         if html is None:
             response, keep = _render(view, kwargs)
             if not keep:
                 if response.mimetype == "text/html" and not response.direct_passthrough:
-                    response.set_data(_fill(response.get_data(as_text=True)))
+                    response.set_data(fill(response.get_data(as_text=True)))
                 return response
             html = response.get_data(as_text=True)
             store.set(key, html)
-        return current_app.response_class(_fill(html), mimetype="text/html")
+        return current_app.response_class(fill(html), mimetype="text/html")
     return wrapper
 
 
@@ -261,13 +255,18 @@ def fragment(name: str, part: str, build):
     if not _enabled(app):
         return build()
     store = _store(app)
-    # Read before build() reads the database: see the module docstring.
-    key = "|".join((name, generation(app), str(get_locale()), to_local(utcnow()).date().isoformat(), part))
+    key = _key(app, name, part)
     value = store.get(key)
     if value is None:
         value = build()
         store.set(key, value)
     return value
+
+
+def _key(app, *parts: str) -> str:
+    """A kept page's key: the generation, read before the page reads the database (see the
+    module docstring), the language, the local day (what is valid or expired today), and `parts`."""
+    return "|".join((generation(app), str(get_locale()), to_local(utcnow()).date().isoformat(), *parts))
 
 
 def _render(view, kwargs):

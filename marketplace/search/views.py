@@ -13,7 +13,7 @@ def _setup(state):
 
 
 @bp.get("/tim-kiem")
-@cached(vary=lambda: services.index_version())
+@cached(vary=services.index_version)
 def results():
     result = services.search(request.args.get("q"), filters=request.args.to_dict(),
                              sort=request.args.get("sort", "relevance"),

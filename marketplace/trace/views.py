@@ -44,13 +44,15 @@ def _trace_page(stamp_id):
     status = services.stamp_status(stamp_id, counts)
     if status is None:
         html = render_template("trace/page.html", genuine=False)
-    elif not pagecache.shareable():  # a signed-in seller checking a stamp sees their own header
-        html = _batch_page(status["stamp"].batch_id, status)[1]
     else:
         # Every stamp of a batch shows the same page but for its verdict: the page is kept per
-        # batch, the stamp's counts and copy warning go into it on every scan.
-        head, html = pagecache.fragment("trace-page", str(status["stamp"].batch_id),
-                                        lambda: _batch_page(status["stamp"].batch_id))
+        # batch, the stamp's counts and copy warning go into it on every scan. A signed-in
+        # seller checking a stamp sees their own header: their page is rendered, never kept.
+        batch_id = status["stamp"].batch_id
+        if pagecache.shareable():
+            head, html = pagecache.fragment("trace-page", str(batch_id), lambda: _batch_page(batch_id))
+        else:
+            head, html = _batch_page(batch_id)
         g.trace_verdict = {**status, "head": head}
         html = pagecache.fill(html)
     response = Response(html)
@@ -59,15 +61,11 @@ def _trace_page(stamp_id):
     return response
 
 
-def _batch_page(batch_id, status=None) -> tuple[dict, str]:
-    """The page of a batch's stamps: with the stamp's verdict given its `status`, with a hole
-    for it otherwise (a page to keep)."""
+def _batch_page(batch_id) -> tuple[dict, str]:
+    """The page of a batch's stamps, with a hole for the stamp's verdict."""
     view = services.batch_view(batch_id)
     head = {"product": view["product"].name, "stall": view["stall"].name, "batch_code": view["batch"].code,
             "place": view["batch"].place}
-    if status is not None:
-        g.trace_verdict = {**status, "head": head}
-        return head, render_template("trace/page.html", genuine=True, head=head, **view)
     return head, pagecache.with_markers(lambda: render_template("trace/page.html", genuine=True, head=head, **view))
 
 
