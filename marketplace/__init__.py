@@ -6,7 +6,7 @@ from importlib import import_module
 from flask import Flask, has_request_context, request, session
 
 from .config import INSTANCE_DIR, Config
-from .core import transactions  # noqa: F401  (registers the SQLite engine rules)
+from .core import transactions  # registers the SQLite engine rules
 from .core.ids import IdConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -75,6 +75,7 @@ def create_app(config_class=None) -> Flask:
     for module in MODEL_MODULES:
         import_module(module)
     db.init_app(app)
+    app.teardown_appcontext(transactions.end_request)  # runs before the session's own teardown
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)

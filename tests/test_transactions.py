@@ -2,12 +2,13 @@
 once their changes are committed (SQLite's own busy handler let an unlucky writer wait seconds
 under a burst of trace-page scans)."""
 import fcntl
+import threading
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from marketplace.catalog.models import Product
-from marketplace.core.transactions import queue_path, write_transaction
+from marketplace.core.transactions import end_request, queue_path, write_transaction
 from marketplace.extensions import db
 
 
@@ -68,3 +69,62 @@ def test_only_a_relaxed_write_skips_waiting_for_the_disk(app, make):
     write_transaction()
     assert db.session.scalar(setting) == durable
     db.session.commit()
+
+
+def in_own_request(app, work, exc=None) -> list[str]:
+    """Run `work` as a request of its own would (its own app context, in its own thread) and end
+    it as a request ends; returns how its transaction ended ("commit" / "rollback")."""
+    ends, failures = [], []
+
+    def note_commit(conn):
+        ends.append("commit")
+
+    def note_rollback(conn):
+        ends.append("rollback")
+
+    def run():
+        try:
+            with app.app_context():
+                event.listen(db.session.connection(), "commit", note_commit)
+                event.listen(db.session.connection(), "rollback", note_rollback)
+                work()
+                end_request(exc)
+                db.session.remove()
+        except Exception as error:  # reported to the test below
+            failures.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert not failures, failures
+    return ends
+
+
+def test_a_request_that_only_read_commits_so_the_database_keeps_its_plans(app, make):
+    """psycopg forgets its prepared statements on every ROLLBACK: a page that only read ends
+    with COMMIT, which means the same for a read."""
+    product = make.product()
+    db.session.commit()
+    read = lambda: db.session.get(Product, product.id).name  # noqa: E731
+    assert in_own_request(app, read)[:1] == ["commit"]
+    assert in_own_request(app, read, exc=RuntimeError("the view failed"))[:1] == ["rollback"]
+
+
+def test_a_request_that_wrote_without_committing_loses_its_writes(app, make):
+    product = make.product(price=45000)
+    db.session.commit()
+
+    def flushed():
+        db.session.get(Product, product.id).price = 1
+        db.session.flush()
+
+    def pending():
+        db.session.get(Product, product.id).price = 2
+
+    def raw():
+        db.session.execute(text("UPDATE products SET price = 3 WHERE id = :id"), {"id": product.id})
+
+    for work in (flushed, pending, raw):
+        assert "commit" not in in_own_request(app, work)
+    db.session.expire_all()
+    assert db.session.get(Product, product.id).price == 45000

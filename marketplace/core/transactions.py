@@ -12,6 +12,7 @@ import os
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 
@@ -21,6 +22,8 @@ SQLITE_IMMEDIATE = "sqlite_begin_immediate"
 SQLITE_RELAXED = "sqlite_relaxed_commit"
 _QUEUE = "sqlite_write_queue"  # key in the DBAPI connection's info: the open lock file
 _RELAXED = "sqlite_relaxed"  # key in the DBAPI connection's info: synchronous is NORMAL now
+_WROTE = "wrote"  # key in the DBAPI connection's info: this transaction ran something not a SELECT
+_READING = "reading_connection"  # key in the session's info: the connection of its transaction
 
 
 def write_transaction(durable: bool = True) -> None:
@@ -37,6 +40,34 @@ def write_transaction(durable: bool = True) -> None:
     conn = db.session.connection(execution_options={SQLITE_IMMEDIATE: True, SQLITE_RELAXED: not durable})
     if not durable and conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+
+
+def end_request(exc: BaseException | None) -> None:
+    """At the end of a request, COMMIT a transaction that only read instead of letting the session
+    roll it back. For a read they mean the same, but psycopg forgets every prepared statement on
+    a ROLLBACK, so PostgreSQL would plan each page's queries afresh on every request. A request
+    that failed, or whose transaction ran anything but a SELECT, is rolled back as before."""
+    session = db.session
+    conn = session.info.pop(_READING, None)
+    if (exc is None and conn is not None and not conn.closed and not conn.info.get(_WROTE)
+            and not (session.new or session.dirty or session.deleted)):
+        session.commit()
+
+
+@event.listens_for(Session, "after_begin")
+def _remember_connection(session, transaction, connection):
+    session.info[_READING] = connection
+
+
+@event.listens_for(Engine, "begin")
+def _forget_writes(conn):
+    conn.info.pop(_WROTE, None)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _note_write(conn, cursor, statement, parameters, context, executemany):
+    if not statement.lstrip()[:6].upper() == "SELECT":
+        conn.info[_WROTE] = True
 
 
 def queue_path(database: str | None) -> str | None:

@@ -6,8 +6,9 @@ from itertools import groupby
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..catalog.models import Product
 from ..core import address
@@ -134,11 +135,11 @@ def place_order(buyer, session_cart: dict, data: dict, choices: dict | None = No
                               total=format_vnd(the_quote.total)))
         for line in current:
             _reserve(line.product, line.quantity_milli)
-        order = _create(buyer, delivery, the_quote)
+        order, stall_orders = _create(buyer, delivery, the_quote)
         if getattr(buyer, "is_authenticated", False):
             db.session.execute(delete(CartItem).where(CartItem.user_id == buyer.id))
-        notices = _seller_notices(order)  # composed from what is loaded now; sent once committed
-        db.session.commit()
+        notices = _seller_notices(stall_orders)  # composed from what is loaded now; sent once committed
+        _commit_keeping(order, *stall_orders)
     except BaseException:
         db.session.rollback()
         raise
@@ -163,17 +164,19 @@ def _reserve(product: Product, milli: int) -> None:
         st.stock_changed.send(db.session, product_ids={product.id})
 
 
-def _create(buyer, delivery: dict, the_quote: Quote) -> Order:
+def _create(buyer, delivery: dict, the_quote: Quote) -> tuple[Order, list[StallOrder]]:
     now = utcnow()
     hours = current_app.config.get("ORDER_PAYMENT_HOURS", 24)
-    order = Order(code=_unique_code(Order), buyer_id=getattr(buyer, "id", None) if getattr(buyer, "is_authenticated", False) else None,
+    codes = _free_codes(1 + len(the_quote.groups))
+    order = Order(code=codes[0], buyer_id=getattr(buyer, "id", None) if getattr(buyer, "is_authenticated", False) else None,
                   subtotal=the_quote.subtotal, shipping_total=the_quote.shipping_total, total=the_quote.total,
                   created_at=now, **delivery)
     db.session.add(order)
-    for group in the_quote.groups:
+    stall_orders = []
+    for group, code in zip(the_quote.groups, codes[1:]):
         method = methods.get(group.method)
         stall_order = StallOrder(
-            order=order, stall_id=group.stall.id, code=_unique_code(StallOrder), payment_method=method.code,
+            order=order, stall=group.stall, code=code, payment_method=method.code,
             status=method.initial_status, subtotal=group.subtotal, shipping_fee=group.shipping_fee, total=group.total,
             expires_at=now + timedelta(hours=hours) if method.expires else None, created_at=now, updated_at=now,
         )
@@ -186,25 +189,41 @@ def _create(buyer, delivery: dict, the_quote: Quote) -> Order:
         db.session.flush()
         db.session.add(StatusChange(stall_order_id=stall_order.id, from_status=None, to_status=stall_order.status,
                                     actor_id=order.buyer_id, created_at=now))
-    return order
+        stall_orders.append(stall_order)
+    return order, stall_orders
 
 
-def _unique_code(model) -> str:
+def _free_codes(count: int) -> list[str]:
+    """A code for the order and one for each stall order, none already used in its table,
+    checked in one query."""
     for _ in range(10):
-        code = new_code(CODE_PREFIX)
-        if db.session.scalar(select(func.count()).where(model.code == code)) == 0:
-            return code
-    raise RuntimeError("could not draw a free order code")
+        codes = [new_code(CODE_PREFIX) for _ in range(count)]
+        taken = db.session.scalar(select(or_(exists().where(Order.code == codes[0]),
+                                             exists().where(StallOrder.code.in_(codes[1:])))))
+        if not taken and len(set(codes)) == count:
+            return codes
+    raise RuntimeError("could not draw free order codes")
 
 
-def _seller_notices(order: Order) -> list[tuple]:
+def _commit_keeping(*objects) -> None:
+    """Commit, keeping the given new rows' loaded values: the page that follows names the order
+    by its code, and reading it back would cost a query for values this request just wrote."""
+    db.session.flush()
+    states = [(obj, {key: getattr(obj, key) for key in ("id", "code")}) for obj in objects]
+    db.session.commit()
+    for obj, values in states:
+        for key, value in values.items():
+            set_committed_value(obj, key, value)
+
+
+def _seller_notices(stall_orders: list[StallOrder]) -> list[tuple]:
     """(email, subject, body) for each stall's owner: a new order to prepare."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     emails = dict(db.session.execute(
         select(Stall.id, User.email).join(User, Stall.owner_id == User.id)
-        .where(Stall.id.in_({so.stall_id for so in order.stall_orders}))).all())
+        .where(Stall.id.in_({so.stall_id for so in stall_orders}))).all())
     notices = []
-    for so in order.stall_orders:
+    for so in stall_orders:
         method = methods.get(so.payment_method)
         notices.append((emails.get(so.stall_id), f"Đơn hàng mới {so.code}",
                         f"Gian hàng {so.stall.name} có đơn mới {so.code}: {format_vnd(so.total)} ({method.label if method else so.payment_method}).\n"
