@@ -6,6 +6,7 @@ from importlib import import_module
 from flask import Flask, has_request_context, request, session
 
 from .config import INSTANCE_DIR, Config
+from .core import connections  # noqa: F401  (pings connections that sat idle in the pool)
 from .core import transactions  # registers the SQLite engine rules
 from .core.ids import IdConverter
 from .extensions import babel, csrf, db, limiter, login_manager, migrate

@@ -18,7 +18,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'choxa.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Connections idle a while are pinged before use (core/connections.py), not every one.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
     MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE_DIR / "media"))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Reverse proxies (nginx...) in front of the app whose X-Forwarded-* headers are trusted;

@@ -57,11 +57,13 @@ def test_concurrent_scans_are_all_counted(app, make):
 
 def test_the_first_scan_of_any_stamp_locks_the_batch_once(client, make):
     batch = make.batch(stamps=2)
-    client.get(f"/t/{_code(make, batch, 2)}")
+    place = batch.place
+    client.get(f"/t/{_code(make, batch, 2)}", environ_base={"REMOTE_ADDR": "203.113.45.67"})
     db.session.refresh(batch)
     first = batch.first_scanned_at
     second = db.session.scalar(select(Stamp).where(Stamp.batch_id == batch.id, Stamp.serial == 2))
     assert batch.locked and first == second.first_scanned_at
+    assert place and batch.place == place  # the scanner's network is logged, never the batch's place
     # Stamp 1's own first scan, later, keeps the batch's first scan time.
     client.get(f"/t/{_code(make, batch, 1)}")
     client.get(f"/t/{_code(make, batch, 1)}")

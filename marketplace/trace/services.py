@@ -12,7 +12,7 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import Select, bindparam, func, insert, select, update
+from sqlalchemy import Integer, Select, bindparam, func, insert, select, true, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..catalog.models import Product
@@ -23,7 +23,7 @@ from ..core import images
 from ..core.errors import Conflict, NotFound, ValidationError, deny
 from ..core.text import nfc, nfc_multiline
 from ..core.timeutil import to_local, utcnow
-from ..core.transactions import write_transaction
+from ..core.transactions import RELAXED_COMMIT, single_statement_writes, write_transaction
 from ..extensions import db
 from . import codes
 from .models import Batch, EventKind, Scan, Stamp, TraceEvent
@@ -319,6 +319,15 @@ class StampCounts(NamedTuple):
     serial: int
     scan_count: int
     first_scanned_at: datetime | None
+    places: int | None = None  # networks it was scanned from, counted only where it matters
+
+
+def _places_matter(scan_count: int) -> bool:
+    """Whether a stamp's places must be counted to tell if it is copied. A stamp scanned this
+    often is already suspicious, and counting would read every one of its scans (thousands, for
+    a copied stamp) on every view; fewer scans cannot come from that many places."""
+    config = current_app.config
+    return config["TRACE_SUSPICIOUS_PLACES"] <= scan_count < config["TRACE_SUSPICIOUS_SCANS"]
 
 
 @cache
@@ -326,48 +335,73 @@ def _scan_statements():
     """The scan's statements, built once: a market full of people scanning runs them all day.
     Core statements on the tables (no ORM bookkeeping: nothing here is loaded as an object)."""
     stamps, batches, scans = Stamp.__table__, Batch.__table__, Scan.__table__
-    now = bindparam("now")
+    stamp_id, batch_id = bindparam("stamp_id", type_=Integer), bindparam("batch_id", type_=Integer)
+    now = bindparam("now", type_=stamps.c.last_scanned_at.type)
+    # Names no column has: an UPDATE takes a parameter named like a column as a value to SET.
+    place, client = bindparam("scan_place", type_=scans.c.place.type), bindparam("scan_client", type_=scans.c.client.type)
     counters = (stamps.c.batch_id, stamps.c.serial, stamps.c.scan_count, stamps.c.first_scanned_at)
+    count = (stamps.update().where(stamps.c.id == stamp_id)
+             .values(scan_count=stamps.c.scan_count + 1, last_scanned_at=now,
+                     first_scanned_at=func.coalesce(stamps.c.first_scanned_at, now))
+             .returning(*counters))
+    # PostgreSQL runs the whole scan as one statement (a round trip costs as much as a query):
+    # count it, lock the batch on a stamp's first scan, log it.
+    counted = count.cte("counted")
+    locked = (batches.update().values(first_scanned_at=now, updated_at=now)  # no Python defaults inside WITH
+              .where(batches.c.id == select(counted.c.batch_id).where(counted.c.scan_count == 1).scalar_subquery(),
+                     batches.c.first_scanned_at.is_(None))
+              .cte("locked"))
+    logged = scans.insert().from_select(
+        ["stamp_id", "batch_id", "scanned_at", "commune_id", "place", "client"],
+        select(stamp_id, counted.c.batch_id, now, batches.c.commune_id, place, client)
+        .select_from(counted.join(batches, batches.c.id == counted.c.batch_id))).cte("logged")
+    relaxed = select(RELAXED_COMMIT.label("relaxed")).cte("relaxed")
     return {
-        "count": stamps.update().where(stamps.c.id == bindparam("stamp_id"))
-        .values(scan_count=stamps.c.scan_count + 1, last_scanned_at=now,
-                first_scanned_at=func.coalesce(stamps.c.first_scanned_at, now))
-        .returning(*counters),
+        "scan": select(*counted.c).add_cte(locked, logged).join_from(counted, relaxed, true()),
+        "count": count,
         "lock_batch": batches.update()
-        .where(batches.c.id == bindparam("batch_id"), batches.c.first_scanned_at.is_(None))
-        .values(first_scanned_at=now),
+        .where(batches.c.id == batch_id, batches.c.first_scanned_at.is_(None))
+        .values(first_scanned_at=now, updated_at=now),
         "log": scans.insert().values(
-            stamp_id=bindparam("stamp_id"), batch_id=bindparam("batch_id"), scanned_at=now,
-            commune_id=select(batches.c.commune_id).where(batches.c.id == bindparam("batch_id")).scalar_subquery(),
-            place=bindparam("place"), client=bindparam("client")),
-        "read": select(*counters).where(stamps.c.id == bindparam("stamp_id")),
+            stamp_id=stamp_id, batch_id=batch_id, scanned_at=now,
+            commune_id=select(batches.c.commune_id).where(batches.c.id == batch_id).scalar_subquery(),
+            place=place, client=client),
+        "read": select(*counters).where(stamps.c.id == stamp_id),
         "places": select(func.count(func.distinct(scans.c.place)))
-        .where(scans.c.stamp_id == bindparam("stamp_id"), scans.c.place != ""),
+        .where(scans.c.stamp_id == stamp_id, scans.c.place != ""),
     }
 
 
 def record_scan(stamp_id: int, ip: str | None, user_agent: str | None) -> StampCounts | None:
-    """Count one scan of a stamp and log it; the stamp's counters after it, None when there is
-    no such stamp.
+    """Count one scan of a stamp and log it; the stamp's counters after it (with its places
+    when they matter), None when there is no such stamp.
 
     The count is one UPDATE ... SET scan_count = scan_count + 1, so concurrent scans never lose
-    an increment; a market full of people scanning at once queue as writers, and a scan does
-    not wait for the disk (write_transaction(durable=False)).
+    an increment; a market full of people scanning at once queue as writers, and a scan's
+    commit does not wait for the disk (see write_transaction(durable=False)).
     """
     statements = _scan_statements()
-    write_transaction(durable=False)
-    connection = db.session.connection()
-    now = utcnow()
-    row = connection.execute(statements["count"], {"stamp_id": stamp_id, "now": now}).first()
+    params = {"stamp_id": stamp_id, "now": utcnow(), "scan_place": codes.network_place(stamp_key(), ip),
+              "scan_client": codes.client_family(user_agent)[:40]}
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The whole scan in one statement that commits on its own: one round trip.
+        connection = single_statement_writes()
+        row = connection.execute(statements["scan"], params).first()
+    else:  # SQLite has no UPDATE inside WITH: the same steps one by one, in a write transaction
+        write_transaction(durable=False)
+        connection = db.session.connection()
+        row = connection.execute(statements["count"], params).first()
+        if row is not None:
+            params["batch_id"] = row.batch_id
+            if row.scan_count == 1:  # the stamp's first scan may be its batch's first
+                connection.execute(statements["lock_batch"], params)
+            connection.execute(statements["log"], params)
     if row is None:
         db.session.rollback()
         return None
     counts = StampCounts(*row)
-    if counts.scan_count == 1:  # the stamp's first scan may be its batch's first: lock the batch
-        connection.execute(statements["lock_batch"], {"batch_id": counts.batch_id, "now": now})
-    connection.execute(statements["log"], {
-        "stamp_id": stamp_id, "batch_id": counts.batch_id, "now": now,
-        "place": codes.network_place(stamp_key(), ip), "client": codes.client_family(user_agent)[:40]})
+    if _places_matter(counts.scan_count):  # on the same connection, before it goes back to the pool
+        counts = counts._replace(places=connection.scalar(statements["places"], params))
     db.session.commit()
     return counts
 
@@ -392,15 +426,13 @@ def stamp_status(stamp_id: int | None, counts: StampCounts | None = None) -> dic
         counts = StampCounts(*row) if row else None
     if counts is None:
         return None
+    places = counts.places
+    if places is None and _places_matter(counts.scan_count):
+        places = db.session.scalar(_scan_statements()["places"], {"stamp_id": stamp_id})
     config = current_app.config
-    # A stamp scanned this often is already suspicious; counting its places would read every
-    # one of its scans (thousands, for a copied stamp) on every view. Fewer scans than the
-    # suspicious number of places cannot come from that many places: nothing to count.
-    many_scans = counts.scan_count >= config["TRACE_SUSPICIOUS_SCANS"]
-    few_scans = counts.scan_count < config["TRACE_SUSPICIOUS_PLACES"]
-    places = 0 if many_scans or few_scans else db.session.scalar(_scan_statements()["places"], {"stamp_id": stamp_id})
+    suspicious = counts.scan_count >= config["TRACE_SUSPICIOUS_SCANS"] or (places or 0) >= config["TRACE_SUSPICIOUS_PLACES"]
     return {"stamp": counts, "scan_count": counts.scan_count, "first_scanned_at": counts.first_scanned_at,
-            "suspicious": many_scans or places >= config["TRACE_SUSPICIOUS_PLACES"]}
+            "suspicious": suspicious}
 
 
 def batch_view(batch_id: int) -> dict:
