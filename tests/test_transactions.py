@@ -5,9 +5,10 @@ import fcntl
 import threading
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import create_engine, event, select, text
 
 from marketplace.catalog.models import Product
+from marketplace.core import connections
 from marketplace.core.transactions import end_request, queue_path, write_transaction
 from marketplace.extensions import db
 
@@ -128,3 +129,19 @@ def test_a_request_that_wrote_without_committing_loses_its_writes(app, make):
         assert "commit" not in in_own_request(app, work)
     db.session.expire_all()
     assert db.session.get(Product, product.id).price == 45000
+
+
+def test_a_connection_that_died_while_idle_in_the_pool_is_replaced(app, monkeypatch):
+    """A restart or a firewall may drop a pooled connection: the next request still works."""
+    engine = create_engine(db.engine.url, pool_size=1, max_overflow=0)
+    try:
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+            assert conn.scalar(select(1)) == 1
+        raw.close()  # dies while idle in the pool
+        monkeypatch.setattr(connections, "IDLE_SECONDS", 0.0)
+        with engine.connect() as conn:
+            assert conn.scalar(select(1)) == 1
+            assert conn.connection.dbapi_connection is not raw
+    finally:
+        engine.dispose()
