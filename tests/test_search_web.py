@@ -89,3 +89,11 @@ def test_api_suggest_json(client, catalogue):
 def test_search_routes_are_in_the_openapi_document(client, search_backend):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/search" in paths and "/search/suggest" in paths
+
+
+def test_a_search_with_results_may_be_indexed_under_its_plain_query(client, catalogue):
+    page = client.get("/tim-kiem?q=vai&sort=price_asc").get_data(as_text=True)
+    assert 'name="robots"' not in page
+    assert 'rel="canonical" href="http://localhost/tim-kiem?q=vai"' in page
+    for empty in ("/tim-kiem?q=khongcogica", "/tim-kiem?q=vai&page=2"):
+        assert 'content="noindex"' in client.get(empty).get_data(as_text=True)

@@ -210,3 +210,23 @@ def test_link_previews_by_head_are_not_counted_and_gs1_scans_are(client, make):
     client.get("/01/08938500000010/10/L1/21/1")
     db.session.expire_all()
     assert db.session.scalar(select(Stamp.scan_count)) == 1
+
+
+def test_search_engines_and_link_previews_do_not_count_as_scans(client, make):
+    """A stamp's link pasted into a chat is fetched by the chat's server, from its own network:
+    counted, it would make a genuine stamp look copied."""
+    batch = make.batch(stamps=1)
+    code = _code(make, batch)
+    client.get(f"/t/{code}")
+    for agent in ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+                  "facebookexternalhit/1.1", "Zalo-LinkPreview/1.0"):
+        page = client.get(f"/t/{code}", headers={"User-Agent": agent}).get_data(as_text=True)
+        assert "Đã quét 1 lần" in page  # the robot sees the page as it is, without adding to it
+    assert db.session.scalar(select(func.count(Scan.id))) == 1
+
+
+def test_a_genuine_stamp_page_may_be_indexed_a_fake_one_not(client, make):
+    batch = make.batch(stamps=1)
+    assert 'name="robots"' not in client.get(f"/t/{_code(make, batch)}").get_data(as_text=True)
+    fake = client.get("/t/0000000000").get_data(as_text=True)  # no stamp has this code
+    assert "KHÔNG chính hãng" in fake and 'content="noindex"' in fake

@@ -83,6 +83,16 @@ def client_family(user_agent: str | None) -> str:
     return f"{system} · {app}"
 
 
+# Search engines and link previews (a stamp's link pasted into a chat is fetched by the chat's
+# server from its own network): their visits are not people scanning a stamp.
+ROBOT_TOKENS = ("bot", "crawl", "spider", "slurp", "facebookexternalhit", "preview", "python", "curl", "wget")
+
+
+def is_robot(user_agent: str | None) -> bool:
+    ua = (user_agent or "").lower()
+    return any(token in ua for token in ROBOT_TOKENS)
+
+
 def gtin_check_digit(body: str) -> str:
     total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
     return str((10 - total % 10) % 10)

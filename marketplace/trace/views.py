@@ -13,7 +13,7 @@ from ..core.errors import ServiceError, ValidationError
 from .. import pagecache
 from ..extensions import db
 from ..stalls.services import stall_of
-from . import services, sheets
+from . import codes, services, sheets
 from .forms import EVENT_LABELS, BatchForm, EventForm, IssueStampsForm, SheetForm
 
 bp = Blueprint("trace", __name__)
@@ -39,8 +39,9 @@ def trace_event_label(kind):
 
 def _trace_page(stamp_id):
     counts = None
-    if stamp_id is not None and request.method == "GET":
-        counts = services.record_scan(stamp_id, request.remote_addr, request.headers.get("User-Agent"))
+    user_agent = request.headers.get("User-Agent")
+    if stamp_id is not None and request.method == "GET" and not codes.is_robot(user_agent):
+        counts = services.record_scan(stamp_id, request.remote_addr, user_agent)
     status = services.stamp_status(stamp_id, counts)
     if status is None:
         html = render_template("trace/page.html", genuine=False)
