@@ -5,7 +5,7 @@ import threading
 from datetime import date, timedelta
 
 from flask import g
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from marketplace.catalog.models import Certification
 from marketplace.extensions import db
@@ -230,3 +230,19 @@ def test_a_genuine_stamp_page_may_be_indexed_a_fake_one_not(client, make):
     assert 'name="robots"' not in client.get(f"/t/{_code(make, batch)}").get_data(as_text=True)
     fake = client.get("/t/0000000000").get_data(as_text=True)  # no stamp has this code
     assert "KHÔNG chính hãng" in fake and 'content="noindex"' in fake
+
+
+def test_after_a_scan_every_pooled_connection_is_transactional_again(app, make):
+    """PostgreSQL runs a scan as one statement that commits on its own: the connection must not
+    stay in autocommit, or the next order on it would no longer be all or nothing."""
+    batch = make.batch(stamps=1)
+    db.session.commit()
+    stamp_id = db.session.scalar(select(Stamp.id).where(Stamp.batch_id == batch.id))
+    assert trace.record_scan(stamp_id, "203.113.45.67", "Mozilla/5.0 (Linux; Android 13)").scan_count == 1
+    db.session.remove()
+    pooled = [db.engine.connect() for _ in range(max(1, db.engine.pool.checkedin()))]
+    for conn in pooled:  # a write on any of them, rolled back, leaves nothing behind
+        conn.execute(update(Stamp).where(Stamp.id == stamp_id).values(scan_count=999))
+        conn.rollback()
+        conn.close()
+    assert db.session.get(Stamp, stamp_id).scan_count == 1
