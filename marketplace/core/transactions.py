@@ -61,6 +61,8 @@ def end_request(exc: BaseException | None) -> None:
     roll it back. For a read they mean the same, but psycopg forgets every prepared statement on
     a ROLLBACK, so PostgreSQL would plan each page's queries afresh on every request. A request
     that failed, or whose transaction ran anything but a SELECT, is rolled back as before."""
+    if not db.session.registry.has():
+        return  # the request never used the database (a page from the cache)
     session = db.session
     conn = session.info.pop(_READING, None)
     if (exc is None and conn is not None and not conn.closed and not conn.info.get(_WROTE)
