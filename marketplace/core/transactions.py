@@ -1,4 +1,5 @@
-"""Transactions that write under concurrency, and the SQLite settings they rely on.
+"""Transactions: those that write under concurrency and the SQLite settings they rely on, and
+how a request's transaction ends (see end_request).
 
 A service that reads and then writes (checkout, webhooks, a stamp scan) calls write_transaction().
 On PostgreSQL that is an ordinary transaction (its row locks queue writers). On SQLite it begins
