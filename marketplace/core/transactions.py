@@ -11,7 +11,7 @@ every round and waited seconds; the file lock hands the turn on as soon as a wri
 import fcntl
 import os
 
-from sqlalchemy import event, func
+from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,11 @@ _WROTE = "wrote"  # key in the DBAPI connection's info: this transaction ran som
 _READING = "reading_connection"  # key in the session's info: the connection of its transaction
 
 
+# PostgreSQL: this transaction's commit need not wait for the disk (SET LOCAL synchronous_commit
+# TO OFF as an expression, so a statement can carry it instead of a round trip of its own).
+RELAXED_COMMIT = func.set_config("synchronous_commit", "off", True)
+
+
 def write_transaction(durable: bool = True) -> None:
     """End the session's current transaction (committing anything the caller left pending, so
     nothing is silently lost) and start one that may write safely under concurrency.
@@ -40,12 +45,7 @@ def write_transaction(durable: bool = True) -> None:
     db.session.commit()
     conn = db.session.connection(execution_options={SQLITE_IMMEDIATE: True, SQLITE_RELAXED: not durable})
     if not durable and conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
-
-
-# In a PostgreSQL statement: this transaction's commit need not wait for the disk, as
-# write_transaction(durable=False) says, without a round trip of its own for SET LOCAL.
-RELAXED_COMMIT = func.set_config("synchronous_commit", "off", True)
+        conn.execute(select(RELAXED_COMMIT))
 
 
 def single_statement_writes():
@@ -83,7 +83,7 @@ def _forget_writes(conn):
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_write(conn, cursor, statement, parameters, context, executemany):
-    if not statement.lstrip()[:6].upper() == "SELECT":
+    if statement.lstrip()[:6].upper() != "SELECT":
         conn.info[_WROTE] = True
 
 
