@@ -40,9 +40,10 @@ ENTRIES = 5000
 ROTATE_BYTES = 1 << 20
 _CHANGED = "pages_changed"
 _PRODUCTS = "pages_products"
-# Execution option of an UPDATE that changes only these products' stock: their own pages
-# change, listings (which show only in or out of stock) are told separately when that flips.
-STOCK_OF = "pages_stock_of"
+# Execution option of an UPDATE that changes only products' stock. It leaves pages as they were:
+# the caller names the products whose pages now show another stock (stock_shown_changed), and
+# listings, which show only in or out of stock, are told separately when that flips.
+STOCK_ONLY = "pages_stock_only"
 _RENDERING = "page_cache_rendering"
 _fills = {}
 
@@ -244,7 +245,7 @@ def cached(view=None, *, vary=None):
 
 
 def product_version(product_id: int) -> str:
-    """Changes when the product's stock moves (see STOCK_OF); '0' until it first does."""
+    """Changes when the stock the product's page shows moves (see STOCK_ONLY); '0' until it first does."""
     return _store(current_app).get(f"stock:{product_id}") or "0"
 
 
@@ -301,11 +302,13 @@ def _orm_execute(state):
     if not (state.is_insert or state.is_update or state.is_delete) or state.bind_mapper is None \
             or not _public(state.bind_mapper.local_table.name):
         return
-    stock_of = state.execution_options.get(STOCK_OF)
-    if stock_of is not None:
-        state.session.info.setdefault(_PRODUCTS, set()).update(stock_of)
-    else:
+    if not state.execution_options.get(STOCK_ONLY):
         state.session.info[_CHANGED] = True
+
+
+def stock_shown_changed(session, product_ids) -> None:
+    """These products' pages show another stock from this session's commit on."""
+    session.info.setdefault(_PRODUCTS, set()).update(product_ids)
 
 
 def note_changed(session) -> None:

@@ -4,7 +4,7 @@ from markupsafe import Markup, escape
 from flask_babel import get_locale, get_translations
 
 from . import pagecache
-from .catalog.units import format_amount, format_quantity
+from .catalog.units import format_amount, format_quantity, format_stock
 from .core.money import format_vnd
 from .core.phone import display_phone
 from .core.timeutil import format_local
@@ -15,6 +15,7 @@ def init_app(app) -> None:
         vnd=format_vnd,
         qty=format_quantity,
         amount=format_amount,
+        stock=format_stock,
         phone=display_phone,
         localtime=format_local,
     )

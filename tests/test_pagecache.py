@@ -191,6 +191,32 @@ def test_an_order_refreshes_its_products_page_and_keeps_listings_cached(app, mak
     assert "Hết hàng" in client.get(listing).get_data(as_text=True)
 
 
+def test_a_well_stocked_product_shows_a_round_figure_and_its_page_outlives_orders(app, make, client):
+    product = make.product(stock_milli=800_000)  # 800 kg
+    page = _url(product)
+    assert "Còn hàng: hơn 500 kg" in client.get(page).get_data(as_text=True)
+    make.order(make.user(), [(product, 3000)])
+    db.session.remove()
+    with counting() as statements:
+        again = client.get(page).get_data(as_text=True)
+    assert statements == [] and "Còn hàng: hơn 500 kg" in again  # 797 kg: the same page, still cached
+    make.order(make.user(), [(db.session.merge(product), 298_000)])  # 499 kg
+    assert "Còn hàng: hơn 200 kg" in client.get(page).get_data(as_text=True)
+    make.order(make.user(), [(db.session.merge(product), 400_000)])  # 99 kg: low, so exact
+    assert "Còn hàng: 99 kg" in client.get(page).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("milli, shown", [
+    (100_000, "100 kg"), (100_500, "hơn 100 kg"), (200_000, "hơn 100 kg"), (200_001, "hơn 200 kg"),
+    (1_000_000, "hơn 500 kg"), (12_345_000, "hơn 10000 kg"),
+])
+def test_stock_above_100_units_shows_the_round_figure_below_it(app, milli, shown):
+    from marketplace.catalog.units import format_stock
+
+    with app.test_request_context():
+        assert format_stock(milli, "kg") == shown
+
+
 # ---- several machines: pages and the generation in Redis ------------------------------------------
 
 def _redis_url() -> str:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import LazyString, ngettext
+from flask_babel import LazyString, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 MILLI = 1000
@@ -65,6 +65,33 @@ def format_amount(milli: int, unit: "Unit | str") -> str:
 def lazy_amount(milli: int, unit: "Unit | str") -> LazyString:
     """format_amount in the language of the request that finally shows it (for lazy messages)."""
     return LazyString(format_amount, milli, unit)
+
+
+# A product page shows its stock exactly while it is low, where a buyer needs the number to
+# choose a quantity, and above that the round figure it exceeds ("hơn 500 kg"): an order then
+# changes a well-stocked product's page only when the stock falls past a figure, so the page
+# stays cached while the product sells.
+EXACT_STOCK_UP_TO = 100 * MILLI
+
+
+def shown_stock(milli: int) -> tuple[int, bool]:
+    """(amount, exact) a page shows for a stock of `milli`: the stock itself up to
+    EXACT_STOCK_UP_TO, else the largest of 100, 200, 500, 1000, 2000... units below it."""
+    if milli <= EXACT_STOCK_UP_TO:
+        return milli, True
+    figure = scale = EXACT_STOCK_UP_TO
+    while True:
+        for factor in (2, 5, 10):
+            if scale * factor >= milli:
+                return figure, False
+            figure = scale * factor
+        scale *= 10
+
+
+def format_stock(milli: int, unit: "Unit | str") -> str:
+    """The stock as a page shows it: '25,5 kg', or 'hơn 500 kg' (see shown_stock)."""
+    amount, exact = shown_stock(milli)
+    return format_amount(amount, unit) if exact else gettext("hơn %(amount)s", amount=format_amount(amount, unit))
 
 
 def parse_quantity(text: str | int | float | Decimal) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..catalog.models import Product
+from ..catalog.units import shown_stock
 from ..core import address
 from ..core.codes import is_valid_code, new_code
 from ..core.errors import Conflict, NotFound, ValidationError, deny
@@ -155,11 +156,13 @@ def _reserve(product: Product, milli: int) -> None:
     left = db.session.execute(
         update(Product).where(Product.id == product.id, Product.stock_milli >= milli)
         .values(stock_milli=Product.stock_milli - milli).returning(Product.stock_milli)
-        .execution_options(synchronize_session=False, **{pagecache.STOCK_OF: (product.id,)})
+        .execution_options(synchronize_session=False, **{pagecache.STOCK_ONLY: True})
     ).scalar()
     if left is None:
         raise Conflict(_l("%(name)s đã hết hàng hoặc không còn đủ số lượng.", name=product.name),
                        {"cart": str(_l("hết hàng"))})
+    if shown_stock(left) != shown_stock(left + milli):
+        pagecache.stock_shown_changed(db.session, {product.id})
     if left < product.min_milli:  # it just sold out: search ranks it below what is in stock
         st.stock_changed.send(db.session, product_ids={product.id})
 
