@@ -192,6 +192,36 @@ def test_cart_page_updates_and_removes_lines(client, make):
     assert "Giỏ hàng đang trống" in client.get("/gio-hang").get_data(as_text=True)
 
 
+def test_choosing_an_address_updates_the_fees_in_place_and_the_order_takes_that_total(client, make):
+    from marketplace.core import address
+
+    p = make.product(price=50000, stock_milli=10_000)
+    commune = p.stall.commune
+    client.post("/gio-hang", data={"product_id": p.id, "quantity": "2", "mode": "add"})
+    wards = client.get(f"/thanh-toan/xa-phuong?province_code={commune.province_code}")
+    assert wards.status_code == 200 and [commune.ward_code, commune.name] in wards.json
+    assert len(wards.json) == len(address.wards(commune.province_code)) and "public" in wards.headers["Cache-Control"]
+    assert client.get("/thanh-toan/xa-phuong?province_code=99999").json == []
+
+    def fees(province, ward):
+        return client.get(f"/thanh-toan/phi-giao-hang?province_code={province}&ward_code={ward}").json
+
+    other_province = next(code for code, _name in address.provinces() if code != commune.province_code)
+    assert fees(commune.province_code, commune.ward_code) == {
+        "groups": [{"stall_id": p.stall_id, "shipping_fee": "0 ₫", "total": "100.000 ₫"}],
+        "total": "100.000 ₫", "expected_total": 100_000}  # same commune: the default rule delivers free
+    elsewhere = fees(other_province, 0)
+    assert elsewhere["groups"][0]["shipping_fee"] == "35.000 ₫" and elsewhere["expected_total"] == 135_000
+    # The page the fees are written into carries the places they go.
+    page = client.get("/thanh-toan").get_data(as_text=True)
+    assert f'data-fee="{p.stall_id}"' in page and f'data-total="{p.stall_id}"' in page and 'data-total="all"' in page
+    # The order is placed with the total the buyer was shown for the address.
+    shown = fees(commune.province_code, commune.ward_code)["expected_total"]
+    placed = client.post("/thanh-toan", data=checkout_form(make, expected_total=str(shown)))
+    assert placed.status_code == 302 and db.session.query(Order).one().total == shown
+    assert fees(commune.province_code, commune.ward_code) == {"groups": [], "total": "0 ₫", "expected_total": 0}
+
+
 def test_address_lists_keep_the_chosen_province_and_ward_in_each_language(client, make):
     from marketplace.core import address
 

@@ -70,9 +70,12 @@ def lines(user, session_cart: dict) -> list[CartLine]:
     quantities = _quantities(user, session_cart)
     if not quantities:
         return []
-    # The stall and its commune come along: visibility, payment methods and the delivery fee read them.
+    # The stall, its commune and delivery fee rule come along: visibility, payment methods and
+    # the delivery fee read them.
+    stall = joinedload(Product.stall)
     products = {p.id: p for p in db.session.scalars(
-        select(Product).where(Product.id.in_(quantities)).options(joinedload(Product.stall).joinedload(Stall.commune)))}
+        select(Product).where(Product.id.in_(quantities))
+        .options(stall.joinedload(Stall.commune), stall.joinedload(Stall.shipping_rule)))}
     result = [CartLine(products[pid], q, line_problem(products[pid], q)) for pid, q in quantities.items() if pid in products]
     return sorted(result, key=lambda line: (line.product.stall_id, line.product.id))
 

@@ -3,7 +3,7 @@ quantity as they were when the buyer placed the order, and the status history.""
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from ..catalog.units import UNITS
 from ..core import address
@@ -39,7 +39,8 @@ class ShippingRule(db.Model):
     fee_elsewhere: Mapped[int] = mapped_column(default=35000)
     free_above: Mapped[int | None]  # subtotal from which delivery is free
 
-    stall = relationship("Stall")
+    # Stall.shipping_rule: the checkout's cart query loads it with each stall.
+    stall = relationship("Stall", backref=backref("shipping_rule", uselist=False))
 
 
 class Order(db.Model):

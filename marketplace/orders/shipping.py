@@ -1,7 +1,6 @@
 """Delivery fees from a stall's simple rules: flat per stall order or per started kilogram,
 priced by zone (same commune / same province / elsewhere), free above an amount."""
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from ..core import audit
 from ..core.errors import ValidationError, deny
@@ -16,8 +15,7 @@ DEFAULT = {"mode": "flat", "fee_same_commune": 0, "fee_same_province": 20000, "f
 
 def rule_for(stall) -> ShippingRule:
     """The stall's rule, or an unsaved one with the platform defaults."""
-    rule = db.session.scalar(select(ShippingRule).where(ShippingRule.stall_id == stall.id))
-    return rule or ShippingRule(stall_id=stall.id, **DEFAULT)
+    return stall.shipping_rule or ShippingRule(stall_id=stall.id, **DEFAULT)
 
 
 def fee(stall, subtotal: int, weight_grams: int, ward_code: int | None, province_code: int | None) -> int:

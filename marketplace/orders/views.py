@@ -1,11 +1,13 @@
 """Cart, checkout, the buyer's orders (by account, or by code + phone for guests) and the
 seller's orders; `flask orders expire` for cron."""
 import click
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, user_logged_in
 
+from ..core import address
 from ..core.errors import Conflict, ServiceError
+from ..core.money import format_vnd
 from ..core.formerrors import attach_errors
 from .. import pagecache
 from ..extensions import db
@@ -114,6 +116,26 @@ def checkout():
     the_quote = services.quote(lines, form.ward_code.data, form.province_code.data, choices)
     form.expected_total.data = str(the_quote.total)
     return render_template("orders/checkout.html", form=form, quote=the_quote)
+
+
+@bp.get("/thanh-toan/phi-giao-hang")
+def delivery_fee():
+    """The checkout's fees and totals for an address, as the page prints them: choosing a ward
+    updates them in place (orders.js) instead of sending the whole form back over 3G."""
+    the_quote = services.quote(cart.lines(current_user, session.get("cart") or {}),
+                               request.args.get("ward_code", type=int), request.args.get("province_code", type=int))
+    return {"groups": [{"stall_id": g.stall.id, "shipping_fee": format_vnd(g.shipping_fee), "total": format_vnd(g.total)}
+                       for g in the_quote.groups],
+            "total": format_vnd(the_quote.total), "expected_total": the_quote.total}
+
+
+@bp.get("/thanh-toan/xa-phuong")
+def wards():
+    """[code, name] of a province's communes and wards, for the checkout's ward list; the same
+    for everyone, so browsers and the reverse proxy keep it."""
+    response = jsonify(address.wards(request.args.get("province_code", 0, type=int)))
+    response.cache_control.public, response.cache_control.max_age = True, 86400
+    return response
 
 
 @bp.route("/don-hang/<code>", methods=["GET", "POST"])

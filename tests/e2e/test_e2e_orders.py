@@ -38,10 +38,13 @@ def test_order_from_two_stalls_vietqr_and_cod_then_bank_confirms(phone, make):
 
     phone.get_by_label("Họ tên người nhận").fill("Phạm Thị Mua")
     phone.get_by_label("Số điện thoại").fill("0912 000 111")
-    with phone.expect_navigation():  # choosing the province reloads the commune list and fees
-        phone.get_by_label("Tỉnh/thành phố").select_option(value=str(commune.province_code))
-    with phone.expect_navigation():
-        phone.get_by_label("Xã/phường").select_option(value=str(commune.ward_code))
+    expect(phone.locator(f'[data-fee="{lychee.stall_id}"]')).to_have_text("35.000 ₫")  # no address yet
+    phone.evaluate("window.samePage = true")
+    # Choosing the province brings its communes and wards, choosing the ward the fees: in place.
+    phone.get_by_label("Tỉnh/thành phố").select_option(value=str(commune.province_code))
+    phone.get_by_label("Xã/phường").select_option(value=str(commune.ward_code))
+    expect(phone.locator(f'[data-fee="{lychee.stall_id}"]')).to_have_text("0 ₫")  # same commune: free
+    assert phone.evaluate("window.samePage") is True
     phone.get_by_label("Số nhà, đường, thôn/xóm").fill("Số 1, thôn Đồng")
     phone.locator(f"input[name=pay_{honey.stall_id}][value=cod]").check()
     phone.get_by_role("button", name="Xác nhận đặt hàng").click()
