@@ -6,8 +6,8 @@ from itertools import groupby
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, or_, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import delete, exists, insert, or_, select, update
+from sqlalchemy.orm import make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..catalog.models import Product
@@ -139,8 +139,8 @@ def place_order(buyer, session_cart: dict, data: dict, choices: dict | None = No
         order, stall_orders = _create(buyer, delivery, the_quote)
         if getattr(buyer, "is_authenticated", False):
             db.session.execute(delete(CartItem).where(CartItem.user_id == buyer.id))
-        notices = _seller_notices(stall_orders)  # composed from what is loaded now; sent once committed
-        _commit_keeping(order, *stall_orders)
+        notices = _seller_notices(the_quote, stall_orders)  # composed from what is loaded now; sent once committed
+        _commit_keeping(order)
     except BaseException:
         db.session.rollback()
         raise
@@ -167,32 +167,38 @@ def _reserve(product: Product, milli: int) -> None:
         st.stock_changed.send(db.session, product_ids={product.id})
 
 
-def _create(buyer, delivery: dict, the_quote: Quote) -> tuple[Order, list[StallOrder]]:
+def _create(buyer, delivery: dict, the_quote: Quote) -> tuple[Order, list[dict]]:
+    """Write the order, its stall orders, their lines and first status, one INSERT per table
+    (Core: an order is written once and read on later pages, so it needs none of the ORM's
+    bookkeeping here). Returns the order, attached to the session, and the stall orders' rows."""
     now = utcnow()
     hours = current_app.config.get("ORDER_PAYMENT_HOURS", 24)
     codes = _free_codes(1 + len(the_quote.groups))
-    order = Order(code=codes[0], buyer_id=getattr(buyer, "id", None) if getattr(buyer, "is_authenticated", False) else None,
-                  subtotal=the_quote.subtotal, shipping_total=the_quote.shipping_total, total=the_quote.total,
-                  created_at=now, **delivery)
+    buyer_id = buyer.id if getattr(buyer, "is_authenticated", False) else None
+    values = {"code": codes[0], "buyer_id": buyer_id, "subtotal": the_quote.subtotal,
+              "shipping_total": the_quote.shipping_total, "total": the_quote.total, "created_at": now, **delivery}
+    order = Order(id=db.session.execute(insert(Order).values(values).returning(Order.id)).scalar_one(), **values)
+    make_transient_to_detached(order)  # a persistent row whose other attributes load when read
     db.session.add(order)
     stall_orders = []
     for group, code in zip(the_quote.groups, codes[1:]):
         method = methods.get(group.method)
-        stall_order = StallOrder(
-            order=order, stall=group.stall, code=code, payment_method=method.code,
-            status=method.initial_status, subtotal=group.subtotal, shipping_fee=group.shipping_fee, total=group.total,
-            expires_at=now + timedelta(hours=hours) if method.expires else None, created_at=now, updated_at=now,
-        )
-        for line in group.lines:
-            p = line.product
-            stall_order.items.append(OrderItem(product_id=p.id, name=p.name, unit=p.unit, unit_price=p.price,
-                                               quantity_milli=line.quantity_milli, line_total=line.total,
-                                               weight_grams=line.weight_grams))
-        db.session.add(stall_order)
-        db.session.flush()
-        db.session.add(StatusChange(stall_order_id=stall_order.id, from_status=None, to_status=stall_order.status,
-                                    actor_id=order.buyer_id, created_at=now))
-        stall_orders.append(stall_order)
+        stall_orders.append({
+            "order_id": order.id, "stall_id": group.stall.id, "code": code, "payment_method": method.code,
+            "status": method.initial_status, "subtotal": group.subtotal, "shipping_fee": group.shipping_fee,
+            "total": group.total, "expires_at": now + timedelta(hours=hours) if method.expires else None,
+            "created_at": now, "updated_at": now})
+    ids = db.session.scalars(insert(StallOrder).returning(StallOrder.id, sort_by_parameter_order=True), stall_orders).all()
+    items, history = [], []
+    for group, row, so_id in zip(the_quote.groups, stall_orders, ids):
+        row["id"] = so_id
+        items += [{"stall_order_id": so_id, "product_id": line.product.id, "name": line.product.name,
+                   "unit": line.product.unit, "unit_price": line.product.price, "quantity_milli": line.quantity_milli,
+                   "line_total": line.total, "weight_grams": line.weight_grams} for line in group.lines]
+        history.append({"stall_order_id": so_id, "from_status": None, "to_status": row["status"],
+                        "actor_id": buyer_id, "note": "", "created_at": now})
+    db.session.execute(insert(OrderItem), items)
+    db.session.execute(insert(StatusChange), history)
     return order, stall_orders
 
 
@@ -208,29 +214,28 @@ def _free_codes(count: int) -> list[str]:
     raise RuntimeError("could not draw free order codes")
 
 
-def _commit_keeping(*objects) -> None:
-    """Commit, keeping the given new rows' loaded values: the page that follows names the order
-    by its code, and reading it back would cost a query for values this request just wrote."""
-    db.session.flush()
-    states = [(obj, {key: getattr(obj, key) for key in ("id", "code")}) for obj in objects]
+def _commit_keeping(order: Order) -> None:
+    """Commit, keeping the order's id and code: the page that follows names the order by its
+    code, and reading it back would cost a query for values this request just wrote."""
+    values = {"id": order.id, "code": order.code}
     db.session.commit()
-    for obj, values in states:
-        for key, value in values.items():
-            set_committed_value(obj, key, value)
+    for key, value in values.items():
+        set_committed_value(order, key, value)
 
 
-def _seller_notices(stall_orders: list[StallOrder]) -> list[tuple]:
+def _seller_notices(the_quote: Quote, stall_orders: list[dict]) -> list[tuple]:
     """(email, subject, body) for each stall's owner: a new order to prepare."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     emails = dict(db.session.execute(
         select(Stall.id, User.email).join(User, Stall.owner_id == User.id)
-        .where(Stall.id.in_({so.stall_id for so in stall_orders}))).all())
+        .where(Stall.id.in_({so["stall_id"] for so in stall_orders}))).all())
     notices = []
-    for so in stall_orders:
-        method = methods.get(so.payment_method)
-        notices.append((emails.get(so.stall_id), f"Đơn hàng mới {so.code}",
-                        f"Gian hàng {so.stall.name} có đơn mới {so.code}: {format_vnd(so.total)} ({method.label if method else so.payment_method}).\n"
-                        f"{base}/gian-hang-cua-toi/don-hang/{so.code}"))
+    for group, so in zip(the_quote.groups, stall_orders):
+        method = methods.get(so["payment_method"])
+        notices.append((emails.get(so["stall_id"]), f"Đơn hàng mới {so['code']}",
+                        f"Gian hàng {group.stall.name} có đơn mới {so['code']}: {format_vnd(so['total'])} "
+                        f"({method.label if method else so['payment_method']}).\n"
+                        f"{base}/gian-hang-cua-toi/don-hang/{so['code']}"))
     return notices
 
 
