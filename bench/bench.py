@@ -363,9 +363,11 @@ def checkout_load(port, connections, data) -> dict:
     flows, errors, orders = [], [0], [0]
     deadline = time.perf_counter() + SECONDS
 
-    def send(cookies, method, path, form=None):
+    def send(cookies, method, path, form=None, accept=None):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
+        if accept:
+            headers["Accept"] = accept
         body = None
         if form is not None:
             body = urllib.parse.urlencode(form)
@@ -387,8 +389,9 @@ def checkout_load(port, connections, data) -> dict:
         cookies = {}
         pid, path, stall_id = random.choice(data["checkout_products"])
         _, page = send(cookies, "GET", path)
+        # "Thêm vào giỏ" through orders.js: JSON, the product page stays.
         send(cookies, "POST", "/gio-hang", {"csrf_token": token.search(page).group(1), "product_id": pid,
-                                           "mode": "add", "quantity": "1", "next": path})
+                                           "mode": "add", "quantity": "1", "next": path}, accept="application/json")
         _, form = send(cookies, "GET", "/thanh-toan")
         fields = {**data["delivery"], "csrf_token": token.search(form).group(1), f"pay_{stall_id}": "vietqr"}
         # Choosing the province loads its wards, choosing the ward the fees and the new total
@@ -400,6 +403,10 @@ def checkout_load(port, connections, data) -> dict:
             **fields, "action": "place", "expected_total": json.loads(quoted)["expected_total"]})
         if placed.status != 302 or "/don-hang/" not in placed.headers.get("Location", ""):
             raise RuntimeError(f"checkout answered {placed.status}")
+        # The browser follows to the order page, which draws the VietQR code to pay with.
+        _, order_page = send(cookies, "GET", urllib.parse.urlsplit(placed.headers["Location"]).path)
+        if 'class="qr"' not in order_page:
+            raise RuntimeError("the order page shows no VietQR code")
 
     def run():
         while time.perf_counter() < deadline:
@@ -419,7 +426,7 @@ def checkout_load(port, connections, data) -> dict:
         t.join()
     elapsed = time.perf_counter() - started
     return {"rps": round(orders[0] / elapsed, 1), **percentiles(flows), "errors": errors[0], "requests": len(flows),
-            "unit": "orders/s; latency of the whole 6-request flow"}
+            "unit": "orders/s; latency of the whole 7-request flow"}
 
 
 # ---- page weight and Lighthouse (chromium) -------------------------------------------------------

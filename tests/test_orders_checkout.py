@@ -52,6 +52,23 @@ def test_quantity_rules_are_enforced(client, make):
     assert "Nhập số lượng hợp lệ" in r.get_data(as_text=True)
 
 
+def test_adding_from_a_phone_with_javascript_stays_on_the_page_and_answers_the_new_count(client, make):
+    kg = make.product(unit="kg", price=45000, step_milli=500, min_milli=1000, stock_milli=3000)
+    jar = make.product(name="Mật ong", unit="hu")
+    as_json = {"Accept": "application/json"}
+    r = client.post("/gio-hang", data={"product_id": kg.id, "quantity": "1,5", "mode": "add"}, headers=as_json)
+    assert r.status_code == 200
+    assert r.json["message"] == "Đã thêm vào giỏ hàng." and r.json["count"] == 1
+    r = client.post("/gio-hang", data={"product_id": jar.id, "quantity": "2", "mode": "add"}, headers=as_json)
+    assert r.json["count"] == 2 and r.json["count_label"] == "2 sản phẩm"
+    # Too much: the message says why, the cart keeps what it had, and nothing waits to be
+    # flashed on the next page.
+    r = client.post("/gio-hang", data={"product_id": kg.id, "quantity": "5", "mode": "add"}, headers=as_json)
+    assert r.status_code == 422 and "Chỉ còn 3" in r.json["message"] and r.json["count"] == 2
+    page = client.get("/gio-hang").get_data(as_text=True)
+    assert "67.500 ₫" in page and "Chỉ còn" not in page and "Đã thêm" not in page
+
+
 def test_session_cart_merges_into_account_cart_on_login(client, make):
     p = make.product()
     buyer = make.user(phone="+84987000111")

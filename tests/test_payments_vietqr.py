@@ -1,10 +1,11 @@
 """VietQR payloads against the published vector, read back by the test's own EMVCo parser,
-as PNG through zbar, and the stall poster PDF."""
+as PNG and as the inline SVG through zbar, and the stall poster PDF."""
 import binascii
 import io
+import re
 
 from flask import g
-from PIL import Image
+from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from pyzbar.pyzbar import decode
 
@@ -58,6 +59,18 @@ def test_static_payload_has_no_amount_and_purpose_is_ascii():
 
 def test_png_decodes_to_the_exact_payload():
     image = Image.open(io.BytesIO(vietqr.png(VECTOR)))
+    assert [d.data.decode() for d in decode(image)] == [VECTOR]
+
+
+def test_inline_svg_path_draws_a_code_that_decodes_to_the_exact_payload():
+    side, path = vietqr.svg_path(VECTOR)
+    scale = 8
+    image = Image.new("L", (side * scale, side * scale), 255)
+    draw = ImageDraw.Draw(image)
+    for x, y, n in re.findall(r"M(\d+) (\d+)h(\d+)v1h-\3z", path):  # one run of dark modules each
+        x, y, n = int(x), int(y), int(n)
+        draw.rectangle([x * scale, y * scale, (x + n) * scale - 1, (y + 1) * scale - 1], fill=0)
+    assert len(re.findall(r"M", path)) == len(re.findall(r"M(\d+) (\d+)h(\d+)v1h-\3z", path))
     assert [d.data.decode() for d in decode(image)] == [VECTOR]
 
 

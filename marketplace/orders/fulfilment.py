@@ -51,7 +51,7 @@ def stall_order_for_seller(actor, code: str) -> StallOrder:
     if so.stall.owner_id != getattr(actor, "id", None):
         deny(actor, "stall_order.view", so)
         raise NotFound(_l("Không tìm thấy đơn hàng."))
-    st.expire_overdue(ids=[so.id])
+    st.expire_loaded([so])
     return so
 
 

@@ -263,7 +263,7 @@ def order_for_viewer(actor, code: str, guest_order_ids=()) -> Order:
     if not own and order.id not in set(guest_order_ids or ()):
         deny(actor, "order.view", order)
         raise NotFound(_l("Không tìm thấy đơn hàng."))
-    st.expire_overdue(ids=[so.id for so in order.stall_orders])
+    st.expire_loaded(order.stall_orders)
     return order
 
 
@@ -279,7 +279,7 @@ def order_for_guest(code: str, phone: str) -> Order:
         order = None
     if order is None or order.phone != e164:
         raise NotFound(_l("Mã đơn hoặc số điện thoại không đúng."), {"phone": _l("Mã đơn hoặc số điện thoại không đúng.")})
-    st.expire_overdue(ids=[so.id for so in order.stall_orders])
+    st.expire_loaded(order.stall_orders)
     return order
 
 

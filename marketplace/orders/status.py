@@ -110,6 +110,14 @@ def _restock(stall_order: StallOrder) -> None:
 
 # ---- expiry ----------------------------------------------------------------------------------
 
+def expire_loaded(stall_orders, now=None) -> int:
+    """expire_overdue for stall orders already loaded (a page showing them): it asks the
+    database only when one of them looks due, so a page of orders in time writes nothing."""
+    now = now or utcnow()
+    due = [so.id for so in stall_orders if so.status == PENDING_PAYMENT and so.expires_at and so.expires_at <= now]
+    return expire_overdue(now, ids=due) if due else 0
+
+
 def expire_overdue(now=None, ids=None, stall_id=None) -> int:
     """Expire unpaid VietQR stall orders past their deadline and return their stock. Safe to run
     from cron and lazily from pages at the same time: set_status's conditional UPDATE lets one

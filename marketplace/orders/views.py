@@ -2,7 +2,7 @@
 seller's orders; `flask orders expire` for cron."""
 import click
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, user_logged_in
 
 from ..core import address
@@ -78,14 +78,22 @@ def cart_page():
 
 @bp.post("/gio-hang")
 def cart_update():
+    """Add or change a line. A browser with JavaScript asks for JSON (orders.js) and stays on
+    the product page; without it, the answer is a redirect back with a flashed message."""
+    wants_json = request.accept_mimetypes.best == "application/json"
     try:
         product_id = request.form.get("product_id", type=int) or 0
         milli = 0 if request.form.get("remove") else cart.parse(request.form.get("quantity", "0"))
         add = request.form.get("mode") == "add"
         cart.set_quantity(current_user, _session_cart(), product_id, milli, add=add)
-        flash(_("Đã thêm vào giỏ hàng.") if add else _("Đã cập nhật giỏ hàng."), "success")
+        message, category, status = (_("Đã thêm vào giỏ hàng.") if add else _("Đã cập nhật giỏ hàng.")), "success", 200
     except ServiceError as exc:
-        flash(exc.message, "error")
+        message, category, status = exc.message, "error", exc.status
+    if wants_json:
+        n = cart_count()
+        body = {"message": str(message), "count": n, "count_label": ngettext("%(num)s sản phẩm", "%(num)s sản phẩm", n)}
+        return body, status
+    flash(message, category)
     target = request.form.get("next") or ""
     return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("orders.cart_page"))
 

@@ -1,5 +1,5 @@
 """VietQR: the EMVCo merchant-presented QR payload of NAPAS 247 (service QRIBFTTA, transfer to an
-account), and its PNG image.
+account), and its image: PNG, or an SVG path drawn inline.
 
 Fields: 00 format = 01; 01 = 12 (dynamic, amount fixed) or 11 (static, the payer types the
 amount); 38 merchant account = GUID A000000727, beneficiary (00 BIN, 01 account), 02 QRIBFTTA;
@@ -7,6 +7,7 @@ amount); 38 merchant account = GUID A000000727, beneficiary (00 BIN, 01 account)
 before it including "6304", as 4 upper-case hex digits."""
 import io
 import re
+from itertools import groupby
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
@@ -59,11 +60,33 @@ def payload(bank_bin: str, account: str, amount: int | None = None, purpose: str
     return body + f"{crc16_ccitt_false(body.encode('ascii')):04X}"
 
 
-def png(data: str, box_size: int = 8) -> bytes:
-    """A QR code PNG of `data` (error correction M, the usual quiet zone of 4 modules)."""
+def _qr(data: str, box_size: int = 8) -> qrcode.QRCode:
+    """The QR code of `data`: error correction M, the usual quiet zone of 4 modules."""
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=4)
     code.add_data(data)
     code.make(fit=True)
+    return code
+
+
+def png(data: str, box_size: int = 8) -> bytes:
+    """The QR code of `data` as a PNG (the "Tải mã QR" download)."""
+    code = _qr(data, box_size)
     buffer = io.BytesIO()
     code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def svg_path(data: str) -> tuple[int, str]:
+    """The QR code of `data` as one SVG path, a rectangle per run of dark modules in a row, and
+    its side in modules (quiet zone included). Drawn inline, the code arrives with the order
+    page instead of costing a second request over 3G; about 1 KB compressed."""
+    matrix = _qr(data).get_matrix()
+    runs = []
+    for y, row in enumerate(matrix):
+        x = 0
+        for dark, modules in groupby(row):
+            n = len(list(modules))
+            if dark:
+                runs.append(f"M{x} {y}h{n}v1h-{n}z")
+            x += n
+    return len(matrix), "".join(runs)

@@ -38,6 +38,11 @@ def payment_events(stall_order) -> list:
     return services.stall_order_events(stall_order)
 
 
+@bp.app_template_global()
+def vietqr_svg_path(payload: str) -> tuple[int, str]:
+    return vietqr.svg_path(payload)
+
+
 @bp.get("/don-hang/<code>/qr/<so_code>.png")
 def qr_png(code, so_code):
     order = orders.order_for_viewer(current_user, code, session.get(GUEST_ORDERS, []))

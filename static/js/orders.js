@@ -1,4 +1,4 @@
-// Progressive help for checkout and order pages; everything works without it.
+// Progressive help for the add-to-cart form, checkout and order pages; everything works without it.
 (function () {
   var form = document.querySelector('form.checkout');
   if (form) {
@@ -41,6 +41,34 @@
       [province, ward].forEach(function (select) { select.addEventListener('change', quote); });
     }
   }
+  // "Thêm vào giỏ" adds without leaving the product page: one small request over 3G instead of
+  // a redirect and the whole page again. Without fetch, or if it fails, the form posts as usual.
+  document.querySelectorAll('form.add-to-cart').forEach(function (addForm) {
+    if (!window.fetch || !window.URLSearchParams) { return; }
+    addForm.addEventListener('submit', function (event) {
+      event.preventDefault();
+      var button = addForm.querySelector('button[type="submit"]');
+      button.disabled = true;
+      fetch(addForm.action, {method: 'POST', credentials: 'same-origin', headers: {Accept: 'application/json'},
+                             body: new URLSearchParams(new FormData(addForm))}).then(function (r) {
+        return r.json().then(function (answer) { return {ok: r.ok, answer: answer}; });
+      }).then(function (result) {
+        button.disabled = false;
+        var note = addForm.querySelector('.flash') || document.createElement('p');
+        note.className = 'flash flash-' + (result.ok ? 'success' : 'error');
+        note.setAttribute('role', result.ok ? 'status' : 'alert');
+        note.textContent = result.answer.message;
+        addForm.insertBefore(note, addForm.firstChild);
+        var link = document.querySelector('a[data-cart]');
+        if (link && result.answer.count) {
+          var count = link.querySelector('.count') || link.appendChild(document.createElement('span'));
+          count.className = 'count';
+          count.textContent = result.answer.count;
+          count.setAttribute('aria-label', result.answer.count_label);
+        }
+      }).catch(function () { addForm.submit(); });
+    });
+  });
   // Tapping a payment detail selects it and copies it, ready to paste into the bank app.
   document.querySelectorAll('input.js-copy').forEach(function (input) {
     input.addEventListener('click', function () {
