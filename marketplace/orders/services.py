@@ -169,15 +169,17 @@ def _reserve(product: Product, milli: int) -> None:
 
 def _create(buyer, delivery: dict, the_quote: Quote) -> tuple[Order, list[dict]]:
     """Write the order, its stall orders, their lines and first status, one INSERT per table
-    (Core: an order is written once and read on later pages, so it needs none of the ORM's
-    bookkeeping here). Returns the order, attached to the session, and the stall orders' rows."""
+    into the tables (Core: an order is written once and read on later pages, so it needs none of
+    the ORM's bookkeeping here). Returns the order, attached to the session, and the stall orders'
+    rows."""
     now = utcnow()
     hours = current_app.config.get("ORDER_PAYMENT_HOURS", 24)
     codes = _free_codes(1 + len(the_quote.groups))
     buyer_id = buyer.id if getattr(buyer, "is_authenticated", False) else None
     values = {"code": codes[0], "buyer_id": buyer_id, "subtotal": the_quote.subtotal,
               "shipping_total": the_quote.shipping_total, "total": the_quote.total, "created_at": now, **delivery}
-    order = Order(id=db.session.execute(insert(Order).values(values).returning(Order.id)).scalar_one(), **values)
+    orders = Order.__table__
+    order = Order(id=db.session.execute(insert(orders).values(values).returning(orders.c.id)).scalar_one(), **values)
     make_transient_to_detached(order)  # a persistent row whose other attributes load when read
     db.session.add(order)
     stall_orders = []
@@ -188,7 +190,9 @@ def _create(buyer, delivery: dict, the_quote: Quote) -> tuple[Order, list[dict]]
             "status": method.initial_status, "subtotal": group.subtotal, "shipping_fee": group.shipping_fee,
             "total": group.total, "expires_at": now + timedelta(hours=hours) if method.expires else None,
             "created_at": now, "updated_at": now})
-    ids = db.session.scalars(insert(StallOrder).returning(StallOrder.id, sort_by_parameter_order=True), stall_orders).all()
+    stall_orders_table = StallOrder.__table__
+    ids = db.session.scalars(insert(stall_orders_table).returning(stall_orders_table.c.id, sort_by_parameter_order=True),
+                             stall_orders).all()
     items, history = [], []
     for group, row, so_id in zip(the_quote.groups, stall_orders, ids):
         row["id"] = so_id
@@ -197,8 +201,8 @@ def _create(buyer, delivery: dict, the_quote: Quote) -> tuple[Order, list[dict]]
                    "line_total": line.total, "weight_grams": line.weight_grams} for line in group.lines]
         history.append({"stall_order_id": so_id, "from_status": None, "to_status": row["status"],
                         "actor_id": buyer_id, "note": "", "created_at": now})
-    db.session.execute(insert(OrderItem), items)
-    db.session.execute(insert(StatusChange), history)
+    db.session.execute(insert(OrderItem.__table__), items)
+    db.session.execute(insert(StatusChange.__table__), history)
     return order, stall_orders
 
 

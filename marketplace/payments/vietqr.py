@@ -7,6 +7,7 @@ amount); 38 merchant account = GUID A000000727, beneficiary (00 BIN, 01 account)
 before it including "6304", as 4 upper-case hex digits."""
 import io
 import re
+from functools import lru_cache
 from itertools import groupby
 
 import qrcode
@@ -76,10 +77,12 @@ def png(data: str, box_size: int = 8) -> bytes:
     return buffer.getvalue()
 
 
+@lru_cache(maxsize=512)
 def svg_path(data: str) -> tuple[int, str]:
     """The QR code of `data` as one SVG path, a rectangle per run of dark modules in a row, and
     its side in modules (quiet zone included). Drawn inline, the code arrives with the order
-    page instead of costing a second request over 3G; about 1 KB compressed."""
+    page instead of costing a second request over 3G; about 1 KB compressed. Kept per payload:
+    a buyer waiting for the bank reloads the page, and choosing the mask is most of the cost."""
     matrix = _qr(data).get_matrix()
     runs = []
     for y, row in enumerate(matrix):
