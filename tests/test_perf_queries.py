@@ -146,3 +146,16 @@ def test_the_product_page_is_two_statements(app, make):
         response = client.get(url)
     assert response.status_code == 200 and "Mật ong hoa vải" in response.get_data(as_text=True)
     assert len(statements) == 2, statements
+
+
+def test_adding_to_the_cart_reads_the_product_and_its_stall_in_one_statement(app, make):
+    """The rules of a cart line read the product and its stall (on sale, open): one statement,
+    as every "Thêm vào giỏ" on a busy market day runs it."""
+    product_id = make.product(name="Vải thiều", stock_milli=10_000).id
+    db.session.remove()  # a request starts with an empty session
+    client = app.test_client()
+    with counting() as statements:
+        response = client.post("/gio-hang", data={"product_id": product_id, "quantity": "1", "mode": "add"},
+                               headers={"Accept": "application/json"})
+    assert response.status_code == 200 and response.json["count"] == 1
+    assert len(statements) == 1, statements

@@ -104,7 +104,7 @@ def set_quantity(user, session_cart: dict, product_id: int, milli: int, add: boo
     if new <= 0:
         remove(user, session_cart, [product_id])
         return 0
-    product = db.session.get(Product, product_id)
+    product = db.session.get(Product, product_id, options=[joinedload(Product.stall)])  # the rules read its stall
     problem = line_problem(product, new)
     if problem:
         raise ValidationError(problem, {"quantity": problem})

@@ -7,7 +7,7 @@ from itertools import groupby
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, insert, or_, select, update
-from sqlalchemy.orm import make_transient_to_detached, selectinload
+from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..catalog.models import Product
@@ -249,11 +249,13 @@ def _load_order(code: str) -> Order:
     code = (code or "").strip().upper()
     order = None
     if is_valid_code(code, CODE_PREFIX):
-        # Everything the order page shows, in a fixed number of queries whatever the stall count.
-        stall_orders = selectinload(Order.stall_orders)
-        order = db.session.scalar(select(Order).where(Order.code == code).options(
-            stall_orders.selectinload(StallOrder.items), stall_orders.selectinload(StallOrder.stall),
-            stall_orders.selectinload(StallOrder.history)))
+        # Everything the order page shows, in a fixed number of queries whatever the stall count:
+        # the order with its stall orders and their stalls in one (an order has a few), then
+        # the lines and the history.
+        stall_orders = joinedload(Order.stall_orders)
+        order = db.session.scalars(select(Order).where(Order.code == code).options(
+            stall_orders.joinedload(StallOrder.stall), stall_orders.selectinload(StallOrder.items),
+            stall_orders.selectinload(StallOrder.history))).unique().one_or_none()
     if order is None:
         raise NotFound(_l("Không tìm thấy đơn hàng."))
     return order
