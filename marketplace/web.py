@@ -1,6 +1,7 @@
 """Request-wide behaviour: security headers and error pages (HTML or JSON)."""
 from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .core.errors import ServiceError
@@ -20,6 +21,8 @@ MESSAGES = {
     429: _l("Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút."),
     500: _l("Có lỗi xảy ra. Chúng tôi đã ghi nhận và sẽ khắc phục."),
 }
+# A form whose CSRF token is missing or stale: most often a page left open past the session.
+CSRF_MESSAGE = _l("Trang đã mở quá lâu nên phiên làm việc đã hết hạn. Vui lòng tải lại trang rồi thử lại.")
 
 
 def init_app(app) -> None:
@@ -38,7 +41,8 @@ def _security_headers(response):
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """The API, and pages' scripts that ask for JSON (orders.js), get JSON answers and errors."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def error_response(status: int, code: str, message, fields=None):
@@ -51,7 +55,10 @@ def error_response(status: int, code: str, message, fields=None):
 def _http_error(exc: HTTPException):
     if exc.code == 500:
         return _unexpected_error(exc)
-    message = MESSAGES[exc.code] if exc.code in MESSAGES else exc.description
+    if isinstance(exc, CSRFError):
+        message = CSRF_MESSAGE
+    else:
+        message = MESSAGES[exc.code] if exc.code in MESSAGES else exc.description
     code = (exc.name or "error").lower().replace(" ", "_")
     return error_response(exc.code or 500, code, message)
 

@@ -35,6 +35,21 @@ def test_forms_require_csrf(app, make):
         app.config["WTF_CSRF_ENABLED"] = False
 
 
+def test_a_stale_form_says_to_reload_the_page_as_html_or_as_json(app, make):
+    """A phone left on a product page past its session posts an expired token: the buyer is
+    told what to do, on the error page or, for orders.js, as JSON it shows in place."""
+    product = make.product()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        form = {"csrf_token": "expired", "product_id": product.id, "mode": "add", "quantity": "1"}
+        page = app.test_client().post("/gio-hang", data=form)
+        assert page.status_code == 400 and "Vui lòng tải lại trang" in page.get_data(as_text=True)
+        answer = app.test_client().post("/gio-hang", data=form, headers={"Accept": "application/json"})
+        assert answer.status_code == 400 and "Vui lòng tải lại trang" in answer.json["error"]["message"]
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
 def test_session_cookie_flags(client, make):
     make.user(phone="+84912345678")
     r = client.post("/dang-nhap", data={"phone": "0912345678", "password": make.PASSWORD})

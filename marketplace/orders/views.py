@@ -9,6 +9,7 @@ from ..core import address
 from ..core.errors import Conflict, ServiceError
 from ..core.money import format_vnd
 from ..core.formerrors import attach_errors
+from ..web import wants_json
 from .. import pagecache
 from ..extensions import db
 from . import cart, fulfilment, methods, services, shipping
@@ -80,7 +81,6 @@ def cart_page():
 def cart_update():
     """Add or change a line. A browser with JavaScript asks for JSON (orders.js) and stays on
     the product page; without it, the answer is a redirect back with a flashed message."""
-    wants_json = request.accept_mimetypes.best == "application/json"
     try:
         product_id = request.form.get("product_id", type=int) or 0
         milli = 0 if request.form.get("remove") else cart.parse(request.form.get("quantity", "0"))
@@ -89,7 +89,7 @@ def cart_update():
         message, category, status = (_("Đã thêm vào giỏ hàng.") if add else _("Đã cập nhật giỏ hàng.")), "success", 200
     except ServiceError as exc:
         message, category, status = exc.message, "error", exc.status
-    if wants_json:
+    if wants_json():
         n = cart_count()
         body = {"message": str(message), "count": n, "count_label": ngettext("%(num)s sản phẩm", "%(num)s sản phẩm", n)}
         return body, status

@@ -42,7 +42,8 @@
     }
   }
   // "Thêm vào giỏ" adds without leaving the product page: one small request over 3G instead of
-  // a redirect and the whole page again. Without fetch, or if it fails, the form posts as usual.
+  // a redirect and the whole page again. Without fetch, or if no answer comes, the form posts
+  // as usual. Refusals (too much, an expired page) come as JSON with the message to show.
   document.querySelectorAll('form.add-to-cart').forEach(function (addForm) {
     if (!window.fetch || !window.URLSearchParams) { return; }
     addForm.addEventListener('submit', function (event) {
@@ -57,7 +58,7 @@
         var note = addForm.querySelector('.flash') || document.createElement('p');
         note.className = 'flash flash-' + (result.ok ? 'success' : 'error');
         note.setAttribute('role', result.ok ? 'status' : 'alert');
-        note.textContent = result.answer.message;
+        note.textContent = result.answer.message || result.answer.error.message;
         addForm.insertBefore(note, addForm.firstChild);
         var link = document.querySelector('a[data-cart]');
         if (link && result.answer.count) {

@@ -79,3 +79,12 @@ def test_order_from_two_stalls_vietqr_and_cod_then_bank_confirms(phone, make):
     section = phone.locator(f"#so-{vietqr_order.code}")
     expect(section.get_by_text("Đã thanh toán").first).to_be_visible()
     assert phone.locator("svg.qr").count() == 0
+
+
+def test_a_product_page_left_open_too_long_says_to_reload_instead_of_adding(phone, make):
+    honey = make.product(name="Mật ong hoa nhãn", unit="hu", price=150000)
+    phone.goto(f"/san-pham/{honey.id}-{honey.slug}")
+    phone.evaluate("document.querySelector('form.add-to-cart [name=csrf_token]').value = 'expired'")
+    phone.get_by_role("button", name="Thêm vào giỏ").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Vui lòng tải lại trang")
+    assert phone.locator("a[data-cart] .count").count() == 0
