@@ -17,9 +17,13 @@
       if (el) { el.textContent = text; }
     };
     // Fees and totals for the chosen address, updated in place (a few hundred bytes over 3G).
+    // Only the latest choice's answer counts: over 3G an earlier answer may arrive last.
+    var asked = 0;
     var updateFees = function () {
       var query = '?province_code=' + encodeURIComponent(province.value) + '&ward_code=' + encodeURIComponent(ward.value);
+      var mine = ++asked;
       return getJSON(form.dataset.feeUrl + query).then(function (q) {
+        if (mine !== asked) { return; }
         q.groups.forEach(function (g) {
           show('[data-fee="' + g.stall_id + '"]', g.shipping_fee);
           show('[data-total="' + g.stall_id + '"]', g.total);

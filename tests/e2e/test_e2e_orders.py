@@ -88,3 +88,28 @@ def test_a_product_page_left_open_too_long_says_to_reload_instead_of_adding(phon
     phone.get_by_role("button", name="Thêm vào giỏ").click()
     expect(phone.get_by_role("alert")).to_contain_text("Vui lòng tải lại trang")
     assert phone.locator("a[data-cart] .count").count() == 0
+
+
+def test_a_late_answer_for_an_earlier_address_does_not_overwrite_the_fees(phone, make):
+    """Over 3G the fees for the province alone can arrive after those for the ward chosen next:
+    the page keeps the ward's fees and the order is placed with the total it shows."""
+    lychee = make.product(name="Vải thiều Phúc Hòa", unit="kg", price=45000, step_milli=500)
+    commune = lychee.stall.commune
+    add_to_cart(phone, lychee, "1")
+    phone.goto("/thanh-toan")
+    phone.get_by_label("Họ tên người nhận").fill("Phạm Thị Mua")
+    phone.get_by_label("Số điện thoại").fill("0912 000 111")
+    phone.get_by_label("Số nhà, đường, thôn/xóm").fill("Số 1, thôn Đồng")
+    held = []
+    phone.route(lambda url: "phi-giao-hang" in url and "ward_code=0" in url, lambda route: held.append(route))
+    phone.get_by_label("Tỉnh/thành phố").select_option(value=str(commune.province_code))
+    phone.get_by_label("Xã/phường").select_option(value=str(commune.ward_code))
+    fee = phone.locator(f'[data-fee="{lychee.stall_id}"]')
+    expect(fee).to_have_text("0 ₫")
+    assert len(held) == 1  # the province's answer, held back until now
+    with phone.expect_response(lambda r: "ward_code=0" in r.url) as late:
+        held[0].continue_()
+    late.value.finished()
+    expect(fee).to_have_text("0 ₫")
+    phone.get_by_role("button", name="Xác nhận đặt hàng").click()
+    phone.wait_for_url("**/don-hang/CX*")
