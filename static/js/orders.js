@@ -32,9 +32,12 @@
         form.elements.expected_total.value = q.expected_total;
       });
     };
+    var askedWards = 0;  // the same for the ward lists of a province chosen, then changed
     if (window.fetch && province && ward) {
       province.addEventListener('change', function () {
+        var mine = ++askedWards;
         getJSON(form.dataset.wardsUrl + '?province_code=' + encodeURIComponent(province.value)).then(function (wards) {
+          if (mine !== askedWards) { return; }
           while (ward.options.length > 1) { ward.remove(1); }
           wards.forEach(function (w) { ward.add(new Option(w[1], w[0])); });
           return updateFees();

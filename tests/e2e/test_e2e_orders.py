@@ -9,6 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from pyzbar.pyzbar import decode
 
+from marketplace.core import address
 from marketplace.extensions import db
 from marketplace.orders import methods
 from marketplace.orders.models import StallOrder
@@ -113,3 +114,22 @@ def test_a_late_answer_for_an_earlier_address_does_not_overwrite_the_fees(phone,
     expect(fee).to_have_text("0 ₫")
     phone.get_by_role("button", name="Xác nhận đặt hàng").click()
     phone.wait_for_url("**/don-hang/CX*")
+
+
+def test_the_ward_list_is_the_last_chosen_provinces_even_if_an_earlier_one_answers_last(phone, make):
+    lychee = make.product(name="Vải thiều Phúc Hòa", unit="kg", price=45000, step_milli=500)
+    commune = lychee.stall.commune
+    other = next(code for code, _name in address.provinces() if code != commune.province_code)
+    add_to_cart(phone, lychee, "1")
+    phone.goto("/thanh-toan")
+    held = []
+    phone.route(lambda url: f"xa-phuong?province_code={other}" in url, lambda route: held.append(route))
+    phone.get_by_label("Tỉnh/thành phố").select_option(value=str(other))  # a slip, corrected at once
+    phone.get_by_label("Tỉnh/thành phố").select_option(value=str(commune.province_code))
+    phone.get_by_label("Xã/phường").select_option(value=str(commune.ward_code))
+    assert len(held) == 1
+    with phone.expect_response(lambda r: f"province_code={other}" in r.url) as late:
+        held[0].continue_()
+    late.value.finished()
+    expect(phone.get_by_label("Xã/phường").locator(f'option[value="{commune.ward_code}"]')).to_have_count(1)
+    assert phone.get_by_label("Xã/phường").input_value() == str(commune.ward_code)
