@@ -168,10 +168,9 @@ def _reserve(product: Product, milli: int) -> None:
 
 
 def _create(buyer, delivery: dict, the_quote: Quote) -> tuple[Order, list[dict]]:
-    """Write the order, its stall orders, their lines and first status, one INSERT per table
-    into the tables (Core: an order is written once and read on later pages, so it needs none of
-    the ORM's bookkeeping here). Returns the order, attached to the session, and the stall orders'
-    rows."""
+    """Write the order, its stall orders, their lines and first statuses with one Core INSERT
+    per table: an order is written once and read on later pages, so it needs none of the ORM's
+    bookkeeping here. Returns the order, attached to the session, and the stall orders' rows."""
     now = utcnow()
     hours = current_app.config.get("ORDER_PAYMENT_HOURS", 24)
     codes = _free_codes(1 + len(the_quote.groups))
