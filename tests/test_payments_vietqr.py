@@ -9,6 +9,7 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from pyzbar.pyzbar import decode
 
+from marketplace.core import qr
 from marketplace.payments import vietqr
 from tests.conftest import login
 
@@ -58,12 +59,12 @@ def test_static_payload_has_no_amount_and_purpose_is_ascii():
 
 
 def test_png_decodes_to_the_exact_payload():
-    image = Image.open(io.BytesIO(vietqr.png(VECTOR)))
+    image = Image.open(io.BytesIO(qr.png(VECTOR)))
     assert [d.data.decode() for d in decode(image)] == [VECTOR]
 
 
 def test_inline_svg_path_draws_a_code_that_decodes_to_the_exact_payload():
-    side, path = vietqr.svg_path(VECTOR)
+    side, path = qr.svg_path(VECTOR)
     scale = 8
     image = Image.new("L", (side * scale, side * scale), 255)
     draw = ImageDraw.Draw(image)

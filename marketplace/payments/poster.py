@@ -7,6 +7,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from ..core import qr
 from ..core.pdf import register_fonts
 from ..stalls.banks import bank_name
 from . import vietqr
@@ -37,7 +38,7 @@ def stall_poster(stall, stall_url: str) -> bytes:
     payload = vietqr.payload(stall.bank_bin, stall.bank_account, None, "")
     qr_size = 82 * mm
     y -= qr_size + 4 * mm
-    c.drawImage(ImageReader(io.BytesIO(vietqr.png(payload, box_size=10))), (width - qr_size) / 2, y, qr_size, qr_size)
+    c.drawImage(ImageReader(io.BytesIO(qr.png(payload, box_size=10))), (width - qr_size) / 2, y, qr_size, qr_size)
     lines = [(bold, 18, bank_name(stall.bank_bin) or stall.bank_bin), (bold, 22, stall.bank_account),
              (regular, 16, stall.bank_holder)]
     for font, font_size, text in lines:
@@ -45,7 +46,7 @@ def stall_poster(stall, stall_url: str) -> bytes:
         c.setFont(font, _fit(c, text, font, font_size, usable))
         c.drawCentredString(width / 2, y, text)
     small = 26 * mm
-    c.drawImage(ImageReader(io.BytesIO(vietqr.png(stall_url, box_size=4))), margin, margin, small, small)
+    c.drawImage(ImageReader(io.BytesIO(qr.png(stall_url, box_size=4))), margin, margin, small, small)
     c.setFont(regular, 10)
     c.drawString(margin + small + 4 * mm, margin + small / 2 + 2 * mm, "Xem sản phẩm và đặt hàng online:")
     c.drawString(margin + small + 4 * mm, margin + small / 2 - 4 * mm, stall_url[:60])

@@ -1,17 +1,11 @@
 """VietQR: the EMVCo merchant-presented QR payload of NAPAS 247 (service QRIBFTTA, transfer to an
-account), and its image: PNG, or an SVG path drawn inline.
+account); its image is drawn by core/qr.py.
 
 Fields: 00 format = 01; 01 = 12 (dynamic, amount fixed) or 11 (static, the payer types the
 amount); 38 merchant account = GUID A000000727, beneficiary (00 BIN, 01 account), 02 QRIBFTTA;
 53 = 704 (VND); 54 amount; 58 = VN; 62/08 purpose; 63 CRC-16/CCITT-FALSE over everything
 before it including "6304", as 4 upper-case hex digits."""
-import io
 import re
-from functools import lru_cache
-from itertools import groupby
-
-import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 
 from ..core.text import fold
 
@@ -59,37 +53,3 @@ def payload(bank_bin: str, account: str, amount: int | None = None, purpose: str
         body += _tlv("62", _tlv("08", purpose))
     body += "6304"
     return body + f"{crc16_ccitt_false(body.encode('ascii')):04X}"
-
-
-def _qr(data: str, box_size: int = 8) -> qrcode.QRCode:
-    """The QR code of `data`: error correction M, the usual quiet zone of 4 modules."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=4)
-    code.add_data(data)
-    code.make(fit=True)
-    return code
-
-
-def png(data: str, box_size: int = 8) -> bytes:
-    """The QR code of `data` as a PNG (the "Tải mã QR" download)."""
-    code = _qr(data, box_size)
-    buffer = io.BytesIO()
-    code.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-@lru_cache(maxsize=512)
-def svg_path(data: str) -> tuple[int, str]:
-    """The QR code of `data` as one SVG path, a rectangle per run of dark modules in a row, and
-    its side in modules (quiet zone included). Drawn inline, the code arrives with the order
-    page instead of costing a second request over 3G; about 1 KB compressed. Kept per payload:
-    a buyer waiting for the bank reloads the page, and choosing the mask is most of the cost."""
-    matrix = _qr(data).get_matrix()
-    runs = []
-    for y, row in enumerate(matrix):
-        x = 0
-        for dark, modules in groupby(row):
-            n = len(list(modules))
-            if dark:
-                runs.append(f"M{x} {y}h{n}v1h-{n}z")
-            x += n
-    return len(matrix), "".join(runs)

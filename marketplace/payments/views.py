@@ -8,11 +8,12 @@ from flask_login import current_user, login_required
 from werkzeug.routing import BuildError
 
 from ..core.errors import NotFound, ServiceError
+from ..core import qr
 from ..core.money import parse_vnd
 from ..extensions import db
 from ..orders import services as orders
 from ..orders.views import GUEST_ORDERS
-from . import poster, refunds, services, vietqr
+from . import poster, refunds, services
 from .providers import VIETQR
 
 bp = Blueprint("payments", __name__)
@@ -40,7 +41,7 @@ def payment_events(stall_order) -> list:
 
 @bp.app_template_global()
 def vietqr_svg_path(payload: str) -> tuple[int, str]:
-    return vietqr.svg_path(payload)
+    return qr.svg_path(payload)
 
 
 @bp.get("/don-hang/<code>/qr/<so_code>.png")
@@ -49,7 +50,7 @@ def qr_png(code, so_code):
     so = next((s for s in order.stall_orders if s.code == so_code and s.payment_method == VIETQR.code), None)
     if so is None:
         raise NotFound(_("Không tìm thấy mã QR."))
-    response = Response(vietqr.png(VIETQR.instructions(so)["qr_payload"]), mimetype="image/png")
+    response = Response(qr.png(VIETQR.instructions(so)["qr_payload"]), mimetype="image/png")
     response.headers["Cache-Control"] = "private, max-age=300"
     if request.args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="VietQR-{so.code}.png"'

@@ -1,4 +1,4 @@
-"""Printable stamp sheets (PDF, vector QR) and single-stamp PNGs.
+"""Printable stamp sheets (PDF, vector QR).
 
 QR modules are drawn as filled rectangles (one per horizontal run) so the code stays sharp at
 any printer resolution; each code keeps a 4-module quiet zone inside its label.
@@ -15,8 +15,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
 
 from ..core.pdf import register_fonts
+from ..core.qr import QUIET, dark_runs
 
-QUIET = 4
 CALL_TO_ACTION = "Quét để xem nguồn gốc"
 
 
@@ -84,35 +84,14 @@ def _best_mask(data: str) -> tuple[int, int]:
     return code.version, code.best_mask_pattern()
 
 
-def qr_png(data: str, box_size: int = 8) -> bytes:
-    """A PNG of the QR code with the standard 4-module quiet zone."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=QUIET, box_size=box_size)
-    code.add_data(data)
-    code.make(fit=True)
-    buffer = io.BytesIO()
-    code.make_image().save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
 def _draw_qr(pdf: canvas.Canvas, matrix, x: float, y: float, side: float) -> None:
     """Draw the modules inside a square of `side` points whose border is the quiet zone.
 
     The square is scaled so one module is one unit: each horizontal run of dark modules is one
     integer `re` operator, which keeps 1,000 codes fast to write and the file small.
     """
-    n = len(matrix)
-    module = side / (n + 2 * QUIET)
-    ops = []
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                ops.append(f"{start} {r} {c - start} 1 re")
-            else:
-                c += 1
+    module = side / (len(matrix) + 2 * QUIET)
+    ops = [f"{x} {y} {n} 1 re" for x, y, n in dark_runs(matrix)]
     pdf.saveState()
     # Origin at the top-left module, y growing downwards like the matrix rows.
     pdf.transform(module, 0, 0, -module, x + QUIET * module, y + side - QUIET * module)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from ..core import qr
 from ..core.ids import as_id
 from ..catalog import services as catalog
 from ..communes import services as communes
@@ -202,7 +203,7 @@ def stamp_sheet(batch_id):
 @login_required
 def stamp_png(batch_id, serial):
     stamp = services.owned_stamp(current_user, batch_id, serial)
-    return Response(sheets.qr_png(services.stamp_url(services.stamp_code(stamp))), mimetype="image/png")
+    return Response(qr.png(services.stamp_url(services.stamp_code(stamp))), mimetype="image/png")
 
 
 def _apply(form, action) -> bool:
