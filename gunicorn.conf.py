@@ -1,4 +1,5 @@
 """Production gunicorn settings: `gunicorn wsgi:app` picks this file up from the project root."""
+import gc
 import multiprocessing
 import os
 
@@ -28,3 +29,11 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
 errorlog = "-"
+
+
+def post_worker_init(worker):
+    """Put what the worker loaded at start (modules, mappers, the address tables: about 160,000
+    objects) out of the garbage collector's reach. Otherwise a full collection walks them all
+    every few hundred requests; measured in a warmed-up process, 0.14 s with the request waiting."""
+    gc.collect()
+    gc.freeze()

@@ -1,4 +1,9 @@
-"""Running behind a reverse proxy: PROXY_COUNT makes the client address the real one."""
+"""Running behind a reverse proxy: PROXY_COUNT makes the client address the real one; gunicorn's
+settings in gunicorn.conf.py."""
+import gc
+import os
+import runpy
+
 from marketplace import create_app
 from marketplace.config import TestConfig
 from marketplace.extensions import limiter
@@ -37,3 +42,13 @@ def test_without_proxy_count_forwarded_headers_are_not_trusted(app):
     # A forged header does not buy a fresh allowance.
     assert _failed_logins(client, "198.51.100.20", 1) == [429]
     limiter.reset()
+
+
+def test_a_gunicorn_worker_puts_what_it_loaded_out_of_the_collectors_reach():
+    settings = runpy.run_path(os.path.join(os.path.dirname(__file__), "..", "gunicorn.conf.py"))
+    assert gc.get_freeze_count() == 0
+    settings["post_worker_init"](worker=None)
+    try:
+        assert gc.get_freeze_count() > 0  # full collections no longer walk them
+    finally:
+        gc.unfreeze()
