@@ -12,7 +12,7 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import Integer, Select, bindparam, func, insert, select, true, update
+from sqlalchemy import Integer, Select, bindparam, case, cast, func, insert, select, true, union, update
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..catalog.models import Product
@@ -322,12 +322,17 @@ class StampCounts(NamedTuple):
     places: int | None = None  # networks it was scanned from, counted only where it matters
 
 
-def _places_matter(scan_count: int) -> bool:
-    """Whether a stamp's places must be counted to tell if it is copied. A stamp scanned this
-    often is already suspicious, and counting would read every one of its scans (thousands, for
-    a copied stamp) on every view; fewer scans cannot come from that many places."""
+def _places_window() -> tuple[int, int]:
+    """The scan counts at which a stamp's places must be counted to tell if it is copied. A stamp
+    scanned more often is already suspicious, and counting would read every one of its scans
+    (thousands, for a copied stamp) on every view; fewer scans cannot come from that many places."""
     config = current_app.config
-    return config["TRACE_SUSPICIOUS_PLACES"] <= scan_count < config["TRACE_SUSPICIOUS_SCANS"]
+    return config["TRACE_SUSPICIOUS_PLACES"], config["TRACE_SUSPICIOUS_SCANS"] - 1
+
+
+def _places_matter(scan_count: int) -> bool:
+    low, high = _places_window()
+    return low <= scan_count <= high
 
 
 @cache
@@ -356,8 +361,18 @@ def _scan_statements():
         select(stamp_id, counted.c.batch_id, now, batches.c.commune_id, place, client)
         .select_from(counted.join(batches, batches.c.id == counted.c.batch_id))).cte("logged")
     relaxed = select(RELAXED_COMMIT.label("relaxed")).cte("relaxed")
+    # Its places where they matter (see _places_window), in the same round trip. The statement
+    # does not see the scan it logs: its own place is added to the logged ones.
+    own_place = cast(place, scans.c.place.type)
+    places_seen = union(
+        select(scans.c.place).where(scans.c.stamp_id == stamp_id, scans.c.place != ""),
+        select(own_place).where(own_place != ""),
+    ).subquery()
+    places = case((counted.c.scan_count.between(bindparam("places_from", type_=Integer),
+                                                bindparam("places_until", type_=Integer)),
+                   select(func.count()).select_from(places_seen).scalar_subquery()))
     return {
-        "scan": select(*counted.c).add_cte(locked, logged).join_from(counted, relaxed, true()),
+        "scan": select(*counted.c, places.label("places")).add_cte(locked, logged).join_from(counted, relaxed, true()),
         "count": count,
         "lock_batch": batches.update()
         .where(batches.c.id == batch_id, batches.c.first_scanned_at.is_(None))
@@ -386,7 +401,8 @@ def record_scan(stamp_id: int, ip: str | None, user_agent: str | None) -> StampC
     if db.session.get_bind().dialect.name == "postgresql":
         # The whole scan in one statement that commits on its own: one round trip.
         connection = single_statement_writes()
-        row = connection.execute(statements["scan"], params).first()
+        low, high = _places_window()
+        row = connection.execute(statements["scan"], {**params, "places_from": low, "places_until": high}).first()
     else:  # SQLite has no UPDATE inside WITH: the same steps one by one, in a write transaction
         write_transaction(durable=False)
         connection = db.session.connection()
@@ -400,7 +416,7 @@ def record_scan(stamp_id: int, ip: str | None, user_agent: str | None) -> StampC
         db.session.rollback()
         return None
     counts = StampCounts(*row)
-    if _places_matter(counts.scan_count):  # on the same connection, before it goes back to the pool
+    if counts.places is None and _places_matter(counts.scan_count):  # SQLite: on the same connection
         counts = counts._replace(places=connection.scalar(statements["places"], params))
     db.session.commit()
     return counts
