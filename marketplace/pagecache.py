@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import struct
+from collections import OrderedDict
 from functools import lru_cache, wraps
 
 import click
@@ -216,13 +217,42 @@ def shareable() -> bool:
             and not current_user.is_authenticated and not session.get("_flashes"))
 
 
-def cached(view=None, *, vary=None):
+class _AskedOnce:
+    """Keys of pages asked once lately, in this worker's memory: a bounded LRU of their hashes.
+    Written nowhere, so a page nobody asks again costs no write and pushes no page out."""
+
+    def __init__(self, size: int = 4096):
+        self.size, self.keys = size, OrderedDict()
+
+    def again(self, key: str) -> bool:
+        """Whether the key was asked before; otherwise remember it."""
+        if self.keys.pop(hash(key), False):  # pop, not `in` then `del`: safe between threads
+            return True
+        self.keys[hash(key)] = True
+        while len(self.keys) > self.size:
+            try:
+                self.keys.popitem(last=False)
+            except KeyError:  # emptied by another thread
+                break
+        return False
+
+
+def _asked_once(app) -> _AskedOnce:
+    return app.extensions.setdefault("pagecache_asked", _AskedOnce())
+
+
+def cached(view=None, *, vary=None, keep_on_second_ask=False):
     """Serve an anonymous visitor's page from the cache, rendering it once per generation (and
     per `vary(**view_args)`, e.g. the product's own stock version). Anything not the same for
     every anonymous visitor (a redirect, an error, a flashed message, a CSRF token outside the
-    `csrf` hole) is served as rendered and not kept."""
+    `csrf` hole) is served as rendered and not kept.
+
+    `keep_on_second_ask` is for pages whose URLs have no end (searches): most are asked once, and
+    keeping each would cost a write (0.6 ms, 1 ms once the cache is full and pruning: a tenth of
+    a search) and push product and stall pages out of the cache. Such a page is kept when a
+    worker sees it asked again, as nginx's proxy_cache_min_uses does."""
     if view is None:
-        return lambda view: cached(view, vary=vary)
+        return lambda view: cached(view, vary=vary, keep_on_second_ask=keep_on_second_ask)
 
     @wraps(view)
     def wrapper(**kwargs):
@@ -234,6 +264,8 @@ def cached(view=None, *, vary=None):
         html = store.get(key)
         if html is None:
             response, keep = _render(view, kwargs)
+            if keep and keep_on_second_ask:
+                keep = _asked_once(app).again(key)
             if not keep:
                 if response.mimetype == "text/html" and not response.direct_passthrough:
                     response.set_data(fill(response.get_data(as_text=True)))

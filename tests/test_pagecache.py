@@ -288,7 +288,8 @@ def test_flask_pages_clear_renders_every_page_afresh(app, make, client):
 def test_a_cached_search_page_follows_the_index(app, catalogue, search_backend):
     client = app.test_client()
     url = "/tim-kiem?q=mut+vai"
-    assert "Mứt vải" in client.get(url).get_data(as_text=True)
+    for _ in range(2):  # kept when asked a second time
+        assert "Mứt vải" in client.get(url).get_data(as_text=True)
     db.session.remove()
     with counting() as statements:
         assert "Mứt vải" in client.get(url).get_data(as_text=True)
@@ -296,6 +297,27 @@ def test_a_cached_search_page_follows_the_index(app, catalogue, search_backend):
     stall = db.session.merge(catalogue["Mứt vải"]).stall
     make_product(stall, name="Mứt vải dẻo Thanh Hà", category_name="Bánh kẹo", price=95000)
     assert "Mứt vải dẻo Thanh Hà" in client.get(url).get_data(as_text=True)
+
+
+def test_a_search_asked_once_is_not_kept_and_a_search_asked_again_is(app, catalogue, search_backend):
+    """Most searches are asked once: keeping each would cost a write and push product pages out."""
+    client, url = app.test_client(), "/tim-kiem?q=mat+ong"
+    product_url = _url(db.session.merge(catalogue["Mật ong hoa vải"]))
+    client.get(product_url)  # a product page is kept at its first visit
+    client.get("/tim-kiem?q=cam")  # what every search shares (the facets' names) is kept too
+    pages = lambda: {n for n in os.listdir(app.config["PAGE_CACHE_DIR"]) if not n.startswith("__")}  # noqa: E731
+    before = pages()
+    assert "Mật ong" in client.get(url).get_data(as_text=True)
+    assert pages() == before  # nothing written for a search asked once
+    db.session.remove()
+    with counting() as statements:
+        assert "Mật ong" in client.get(url).get_data(as_text=True)
+        assert "Mật ong" in client.get(url).get_data(as_text=True)
+    assert statements and len(pages()) == len(before) + 1  # rendered once more, then kept
+    with counting() as statements:
+        assert "Mật ong" in client.get(url).get_data(as_text=True)
+        client.get(product_url)
+    assert statements == []
 
 
 def test_a_search_page_waits_for_the_index_not_just_the_commit(app, catalogue, search_backend):

@@ -13,7 +13,7 @@ def _setup(state):
 
 
 @bp.get("/tim-kiem")
-@cached(vary=services.index_version)
+@cached(vary=services.index_version, keep_on_second_ask=True)
 def results():
     result = services.search(request.args.get("q"), filters=request.args.to_dict(),
                              sort=request.args.get("sort", "relevance"),
