@@ -37,6 +37,18 @@ def test_facet_links_are_shareable_urls_that_narrow(client, catalogue):
     assert "/tim-kiem?q=dua&amp;province" in html
 
 
+def test_a_renamed_commune_shows_its_new_name_in_the_facets(client, catalogue):
+    from marketplace.extensions import db
+
+    for _ in range(2):  # asked twice: the page is kept, and the names every search shares
+        assert ">Xã Chợ Lách<" in client.get("/tim-kiem?q=buoi").get_data(as_text=True)
+    commune = db.session.merge(catalogue["Bưởi da xanh Chợ Lách"]).stall.commune
+    commune.name = "Xã Chợ Lách Mới"
+    db.session.commit()
+    html = client.get("/tim-kiem?q=buoi").get_data(as_text=True)
+    assert ">Xã Chợ Lách Mới<" in html and ">Xã Chợ Lách<" not in html
+
+
 def test_did_you_mean_link(client, catalogue):
     html = client.get("/tim-kiem?q=vai+thiwwu").get_data(as_text=True)
     assert "Có phải bạn muốn tìm" in html and "/tim-kiem?q=vai+thieu" in html

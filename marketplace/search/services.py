@@ -13,6 +13,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .. import pagecache
 from ..catalog.models import Category, Product
 from ..catalog.services import visible_products
 from ..communes.models import Commune
@@ -197,20 +198,24 @@ def _facets(counts: dict[str, dict[str, int]], filters: dict) -> list[dict]:
 
 
 def _facet_labels(counts) -> dict[str, dict[str, str]]:
-    ids = lambda name: [int(v) for v in counts.get(name, {}) if v.isdigit()]  # noqa: E731
-    # Names only, as rows: loading whole objects cost more than the search itself.
-    categories = {str(i): name for i, name in db.session.execute(
-        select(Category.id, Category.name).where(Category.id.in_(ids("category"))))} if counts.get("category") else {}
-    communes = db.session.execute(
-        select(Commune.id, Commune.name, Commune.province_code, Commune.province_name)
-        .where(Commune.id.in_(ids("commune")) | Commune.province_code.in_(ids("province")))).all() if counts else []
+    names = pagecache.fragment("facet-names", "", _place_and_category_names) if counts else {}
     return {
-        "category": categories,
-        "commune": {str(c.id): c.name for c in communes},
-        "province": {str(c.province_code): c.province_name for c in communes},
+        **{name: names.get(name, {}) for name in ("category", "commune", "province")},
         "price_band": {k: _price_label(lo, hi) for k, lo, hi in PRICE_BANDS},
         "ocop": {str(n): _l("OCOP %(n)s sao", n=n) for n in (3, 4, 5)},
         "traceable": {"1": _l("Có truy xuất nguồn gốc")},
+    }
+
+
+def _place_and_category_names() -> dict[str, dict[str, str]]:
+    """Every category's and commune's name (a province has a few hundred communes at most): they
+    change rarely, and every change moves the page cache's generation, so kept there a search
+    asks the database for its products only. Names only, as rows: whole objects cost more."""
+    communes = db.session.execute(select(Commune.id, Commune.name, Commune.province_code, Commune.province_name)).all()
+    return {
+        "category": {str(i): name for i, name in db.session.execute(select(Category.id, Category.name))},
+        "commune": {str(c.id): c.name for c in communes},
+        "province": {str(c.province_code): c.province_name for c in communes},
     }
 
 
