@@ -3,7 +3,9 @@ import unicodedata
 
 import pytest
 
+from marketplace.extensions import db
 from tests.search_fixtures import catalogue, search_backend  # noqa: F401  (fixtures)
+from tests.test_perf_queries import counting
 
 WEIRD = ["", " ", "a" * 10_000, "🍉🍍 vải 🍋", '"*?:(', "vai) OR (1=1", "%00", "\x00", "\\", "*", "?",
          unicodedata.normalize("NFD", "bưởi đường lá cam"), "ANDNOTOR", "vai~2", "name:vai", "[a TO z]",
@@ -38,8 +40,6 @@ def test_facet_links_are_shareable_urls_that_narrow(client, catalogue):
 
 
 def test_a_renamed_commune_shows_its_new_name_in_the_facets(client, catalogue):
-    from marketplace.extensions import db
-
     for _ in range(2):  # asked twice: the page is kept, and the names every search shares
         assert ">Xã Chợ Lách<" in client.get("/tim-kiem?q=buoi").get_data(as_text=True)
     commune = db.session.merge(catalogue["Bưởi da xanh Chợ Lách"]).stall.commune
@@ -109,3 +109,16 @@ def test_a_search_with_results_may_be_indexed_under_its_plain_query(client, cata
     assert 'rel="canonical" href="http://localhost/tim-kiem?q=vai"' in page
     for empty in ("/tim-kiem?q=khongcogica", "/tim-kiem?q=vai&page=2"):
         assert 'content="noindex"' in client.get(empty).get_data(as_text=True)
+
+
+def test_search_results_read_their_cards_in_one_statement(app, catalogue, search_backend):
+    """Each hit comes with its stall, commune and cover photo: a search nobody asked before
+    reads the products of its cards in one statement, however many there are."""
+    client = app.test_client()
+    client.get("/tim-kiem?q=cam")  # what every search shares (the facets' names) is kept
+    db.session.remove()
+    with counting() as statements:
+        html = client.get("/tim-kiem?q=mat+ong").get_data(as_text=True)
+    assert "Mật ong hoa vải" in html and "Mật ong rừng nguyên chất" in html
+    cards = [s for s in statements if "FROM products" in s or "product_images" in s]
+    assert len(cards) == 1 and "product_images" in cards[0] and "communes" in cards[0], cards

@@ -240,6 +240,22 @@ def test_product_page_opengraph(client, make):
     assert html.count(f"/media/p/{img.key}_320.jpg") == 1  # thumbnail strip
 
 
+def test_listing_cards_show_each_products_first_photo(client, make):
+    p = make.product(name="Bưởi da xanh")
+    second = _image(p, position=1)  # added first, shown second
+    first = _image(p)
+    bare = make.product(p.stall, name="Bưởi Năm Roi")
+    category = f"/danh-muc/{p.category.slug}"
+    for url in ("/", category, f"/gian-hang/{p.stall.slug}", "/tim-kiem?q=buoi"):
+        html = client.get(url).get_data(as_text=True)
+        card = html[html.index('alt="Bưởi da xanh"') - 200:html.index('alt="Bưởi da xanh"')]
+        assert f"/media/p/{first.key}_320.jpg" in card, url
+        assert f"/media/p/{second.key}_320" not in html, url
+        other = html[html.index('alt="Bưởi Năm Roi"') - 200:html.index('alt="Bưởi Năm Roi"')]
+        assert "/media/p/" not in other, url  # no photo: the placeholder
+    assert bare.cover is None
+
+
 def test_product_page_without_photo_has_no_og_image(client, make):
     p = make.product()
     html = client.get(f"/san-pham/{p.id}-{p.slug}").get_data(as_text=True)

@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -83,6 +83,9 @@ class Product(db.Model):
         "Certification", order_by="Certification.id", cascade="all, delete-orphan",
         back_populates="product",
     )
+    # The cover photo's key, where a listing query asks for it (catalog.services.visible_products):
+    # a product card needs nothing else of its photos.
+    cover_key: Mapped[str | None] = query_expression()
 
     @property
     def unit_info(self):

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from sqlalchemy import ColumnElement, Select, and_, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload, with_expression
 
 from ..core.ids import as_id
 from ..communes.services import managed_commune_ids, require_manage
@@ -55,10 +55,16 @@ def visible_products() -> Select:
         select(Product)
         .join(Product.stall)
         .where(visible_condition())
-        # The stall (already joined) and its commune come in the same rows; photos in one more
-        # statement. Every listing shows a card's commune and cover.
-        .options(contains_eager(Product.stall).joinedload(Stall.commune), selectinload(Product.images))
+        # The stall (already joined), its commune and the cover photo's key come in the same
+        # rows: every listing shows a card's commune and cover.
+        .options(contains_eager(Product.stall).joinedload(Stall.commune), with_expression(Product.cover_key, _cover_key()))
     )
+
+
+def _cover_key():
+    """The key of the product's first photo (Product.cover), for each row of a listing."""
+    return (select(ProductImage.key).where(ProductImage.product_id == Product.id)
+            .order_by(ProductImage.position, ProductImage.id).limit(1).scalar_subquery())
 
 
 def browse(commune_id=None, category_id=None, stall_id=None, min_price=None, max_price=None, sort="new") -> Select:

@@ -106,7 +106,7 @@ def browse_args() -> dict:
 def with_details(query):
     """Load what product_json reads in a few queries instead of a few per product."""
     # Stall and commune: eager in the storefront's query, one object each in a stall's own list.
-    return query.options(selectinload(Product.category), selectinload(Product.certifications))
+    return query.options(selectinload(Product.category), selectinload(Product.certifications), selectinload(Product.images))
 
 
 @bp.get("/products")
