@@ -76,7 +76,7 @@ class Product(db.Model):
     stall = relationship("Stall")
     category = relationship(Category)
     images = relationship(
-        "ProductImage", order_by="ProductImage.position", cascade="all, delete-orphan",
+        "ProductImage", order_by="[ProductImage.position, ProductImage.id]", cascade="all, delete-orphan",
         back_populates="product",
     )
     certifications = relationship(

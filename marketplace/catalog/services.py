@@ -62,7 +62,8 @@ def visible_products() -> Select:
 
 
 def _cover_key():
-    """The key of the product's first photo (Product.cover), for each row of a listing."""
+    """The key of the product's first photo, in Product.images' order (Product.cover), for each
+    row of a listing."""
     return (select(ProductImage.key).where(ProductImage.product_id == Product.id)
             .order_by(ProductImage.position, ProductImage.id).limit(1).scalar_subquery())
 
