@@ -113,7 +113,7 @@ def test_a_search_with_results_may_be_indexed_under_its_plain_query(client, cata
 
 def test_search_results_read_their_cards_in_one_statement(app, catalogue, search_backend):
     """Each hit comes with its stall, commune and cover photo: a search nobody asked before
-    reads the products of its cards in one statement, however many there are."""
+    reads the products of its cards in one statement, not one more for their photos."""
     client = app.test_client()
     client.get("/tim-kiem?q=cam")  # what every search shares (the facets' names) is kept
     db.session.remove()
