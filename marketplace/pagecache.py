@@ -226,9 +226,10 @@ class _AskedOnce:
 
     def again(self, key: str) -> bool:
         """Whether the key was asked before; otherwise remember it."""
-        if self.keys.pop(hash(key), False):  # pop, not `in` then `del`: safe between threads
+        digest = hash(key)
+        if self.keys.pop(digest, False):  # pop, not `in` then `del`: safe between threads
             return True
-        self.keys[hash(key)] = True
+        self.keys[digest] = True
         while len(self.keys) > self.size:
             try:
                 self.keys.popitem(last=False)
