@@ -529,6 +529,22 @@ def lighthouse(port, data) -> dict:
     return results
 
 
+def machine_speed() -> float:
+    """Milliseconds this machine takes for one VietQR code (median of 15): a fixed piece of the
+    site's own pure-Python work. Printed at the start and the end of a run, so figures from two
+    runs, or two moments of one run, can be told apart from a change in the machine's speed
+    (a shared virtual machine's varies by a third or more within an hour)."""
+    from marketplace.core import qr
+    from marketplace.payments import vietqr
+
+    timings = []
+    for i in range(15):
+        started = time.perf_counter()
+        qr.svg_path.__wrapped__(vietqr.payload("970405", "1500205123456", 199_750 + i, f"CXJKN4D3{i % 10}"))
+        timings.append(time.perf_counter() - started)
+    return round(sorted(timings)[len(timings) // 2] * 1000, 2)
+
+
 # ---- main --------------------------------------------------------------------------------------
 
 def main() -> None:
@@ -540,11 +556,13 @@ def main() -> None:
     engine = database_url.split(":", 1)[0]
     print(f"== Chợ Xã bench on {os.cpu_count()} CPUs, {engine}: {PRODUCTS:,} products / {STALLS:,} stalls / "
           f"{COMMUNES} communes; {SECONDS:g} s per load run, {'wrk' if shutil.which('wrk') else 'python threads'}")
+    speed = machine_speed()
+    print(f"machine speed: one VietQR code in {speed} ms")
     app = make_app(database_url, workdir)
     with app.app_context(), app.test_request_context():
         data = seed(app)
     print(f"seeded in {data['seconds']:.1f} s")
-    results = {"machine": {"cpus": os.cpu_count(), "database": engine}, "catalogue": {
+    results = {"machine": {"cpus": os.cpu_count(), "database": engine, "vietqr_ms_at_start": speed}, "catalogue": {
         "products": PRODUCTS, "stalls": STALLS, "communes": COMMUNES, "seed_seconds": round(data["seconds"], 1)},
         "load": {}, "work": {}, "page_weight": {}, "lighthouse": {}}
 
@@ -587,6 +605,7 @@ def main() -> None:
             results["work"][name] = {"error": "did not finish in 600 s"}
         except (IndexError, ValueError):
             results["work"][name] = {"error": (out.stderr.strip().splitlines() or ["failed"])[-1][:100]}
+    results["machine"]["vietqr_ms_at_end"] = machine_speed()
     print_table(results)
     with open(RESULTS, "w") as f:
         json.dump(results, f, indent=2, ensure_ascii=False)
@@ -596,6 +615,9 @@ def main() -> None:
 
 
 def print_table(results) -> None:
+    m = results["machine"]
+    print(f"\n{m['cpus']} CPUs, {m['database']}; machine speed, one VietQR code: {m['vietqr_ms_at_start']} ms at "
+          f"the start, {m['vietqr_ms_at_end']} ms at the end (compare runs at like speeds)")
     print(f"\n{'load (gunicorn, loopback)':40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for name, r in results["load"].items():
         print(f"{name:40} {r['rps']:>9} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8} {r['errors']:>7}")
