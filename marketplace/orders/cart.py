@@ -1,9 +1,10 @@
 """The cart: in the session for guests ({product_id: quantity_milli}), in the database for
 logged-in buyers; the session cart merges into the database cart at login."""
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from ..core.ids import MAX_ID
@@ -65,17 +66,22 @@ def line_problem(product: Product | None, milli: int):
     return None
 
 
+@cache
+def _lines_statement():
+    """The cart's products with their stall, its commune and delivery fee rule: visibility,
+    payment methods and the delivery fee read them. Built once, on first use (loader options
+    need the mappers configured): building it cost more than running it, three times an order."""
+    stall = joinedload(Product.stall)
+    return (select(Product).where(Product.id.in_(bindparam("ids", expanding=True)))
+            .options(stall.joinedload(Stall.commune), stall.joinedload(Stall.shipping_rule)))
+
+
 def lines(user, session_cart: dict) -> list[CartLine]:
     """The cart's lines with the current price, stock and status of each product, grouped by stall."""
     quantities = _quantities(user, session_cart)
     if not quantities:
         return []
-    # The stall, its commune and delivery fee rule come along: visibility, payment methods and
-    # the delivery fee read them.
-    stall = joinedload(Product.stall)
-    products = {p.id: p for p in db.session.scalars(
-        select(Product).where(Product.id.in_(quantities))
-        .options(stall.joinedload(Stall.commune), stall.joinedload(Stall.shipping_rule)))}
+    products = {p.id: p for p in db.session.scalars(_lines_statement(), {"ids": list(quantities)})}
     result = [CartLine(products[pid], q, line_problem(products[pid], q)) for pid, q in quantities.items() if pid in products]
     return sorted(result, key=lambda line: (line.product.stall_id, line.product.id))
 

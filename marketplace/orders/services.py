@@ -2,11 +2,12 @@
 stock reserved atomically), who may see which order, and what the buyer may do with it."""
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from itertools import groupby
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, exists, insert, or_, select, update
+from sqlalchemy import bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.orm import joinedload, make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -244,17 +245,23 @@ def _seller_notices(the_quote: Quote, stall_orders: list[dict]) -> list[tuple]:
 
 # ---- who may see what ------------------------------------------------------------------------
 
+@cache
+def _order_statement():
+    """Everything the order page shows, in a fixed number of queries whatever the stall count:
+    the order with its stall orders and their stalls in one (an order has a few), then the
+    lines and the history. Built once, on first use (loader options need the mappers
+    configured)."""
+    stall_orders = joinedload(Order.stall_orders)
+    return select(Order).where(Order.code == bindparam("code")).options(
+        stall_orders.joinedload(StallOrder.stall), stall_orders.selectinload(StallOrder.items),
+        stall_orders.selectinload(StallOrder.history))
+
+
 def _load_order(code: str) -> Order:
     code = (code or "").strip().upper()
     order = None
     if is_valid_code(code, CODE_PREFIX):
-        # Everything the order page shows, in a fixed number of queries whatever the stall count:
-        # the order with its stall orders and their stalls in one (an order has a few), then
-        # the lines and the history.
-        stall_orders = joinedload(Order.stall_orders)
-        order = db.session.scalars(select(Order).where(Order.code == code).options(
-            stall_orders.joinedload(StallOrder.stall), stall_orders.selectinload(StallOrder.items),
-            stall_orders.selectinload(StallOrder.history))).unique().one_or_none()
+        order = db.session.scalars(_order_statement(), {"code": code}).unique().one_or_none()
     if order is None:
         raise NotFound(_l("Không tìm thấy đơn hàng."))
     return order
