@@ -284,13 +284,18 @@ def load_pages(port, paths, connections, workdir, warm_every=True) -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def print_progress(label: str, r: dict) -> None:
+    """One load run's line as it finishes."""
+    print(f"  {label} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f}  p95 {r['p95_ms']:6.1f}  "
+          f"p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}")
+
+
 def distinct_search_load(port, workdir, data, results) -> None:
     """Searches nobody asked before, on the server as deployed: the page cache cannot help them."""
     if data["search_distinct"]:
         label = "search, distinct queries c16"
         results["load"][label] = r = load_pages(port, data["search_distinct"], 16, workdir, warm_every=False)
-        print(f"  {label:30} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f}  p95 {r['p95_ms']:6.1f}  "
-              f"p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}")
+        print_progress(f"{label:30}", r)
 
 
 def uncached_load(database_url, workdir, data, results) -> None:
@@ -302,8 +307,7 @@ def uncached_load(database_url, workdir, data, results) -> None:
         for name in ("product", "trace"):
             label = f"{name} (no page cache)"
             results["load"][f"{label} c16"] = r = load_pages(port, data["paths"][name], 16, workdir, warm_every=False)
-            print(f"  {label:26} c16 {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f}  p95 {r['p95_ms']:6.1f}  "
-                  f"p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}")
+            print_progress(f"{label:26} c16", r)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -575,8 +579,7 @@ def main() -> None:
         for name, paths in scenarios.items():
             for c in CONNECTIONS:
                 results["load"][f"{name} c{c}"] = r = load_pages(port, paths, c, workdir)
-                print(f"  {name:9} c{c:<3} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f}  p95 {r['p95_ms']:6.1f}  "
-                      f"p99 {r['p99_ms']:6.1f} ms  errors {r['errors']}")
+                print_progress(f"{name:9} c{c:<3}", r)
         if not data["search"]:
             print("  search: skipped (the search area is not installed)")
         distinct_search_load(port, workdir, data, results)
