@@ -3,7 +3,7 @@ a year; public pages carry an ETag so a revisit over 3G costs a 304 instead of t
 import hashlib
 import os
 
-from flask import request, session
+from flask import current_app, g, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
 
@@ -48,9 +48,23 @@ def init_app(app) -> None:
                 response.headers["Cache-Control"] = IMMUTABLE
             return response
         if _is_public_page(response):
-            response.add_etag()
+            response.set_etag(_page_etag(response))
             response.make_conditional(request)
         return response
+
+
+def _page_etag(response) -> str:
+    """A hash of the page as this visitor sees it, but for when its forms' token was signed.
+    The signed token carries the second it was made, so hashing the page as sent would change
+    the ETag every second and a revisit would never get its 304. A page kept by the browser
+    keeps working: its older token stays valid while the session's raw token is the same
+    (no time limit), and the raw token takes the signed one's place in the hash."""
+    body = response.get_data()
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    signed = g.get(field)
+    if signed and current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
+        body = body.replace(signed.encode(), session.get(field, "").encode())
+    return hashlib.sha1(body).hexdigest()
 
 
 def _is_public_page(response) -> bool:

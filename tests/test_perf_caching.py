@@ -56,6 +56,38 @@ def test_public_pages_answer_a_revisit_with_304(make, client):
     assert client.get(url, headers={"If-None-Match": old}).status_code == 200
 
 
+def test_a_revisit_seconds_later_gets_a_304_and_the_kept_page_still_works(app, make, client, monkeypatch):
+    """The product page's "add to cart" form carries a token signed with the second it was
+    made; a revisit a minute later must still get its 304, and the page the browser kept must
+    still add to the cart."""
+    from itsdangerous.timed import TimestampSigner
+
+    product = make.product()
+    url = f"/san-pham/{product.id}-{product.slug}"
+    first = client.get(url)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', first.get_data(as_text=True)).group(1)
+    signed_at = TimestampSigner.get_timestamp
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: signed_at(self) + 60)
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        added = client.post("/gio-hang", data={"csrf_token": token, "product_id": product.id, "mode": "add",
+                                               "quantity": "1", "next": url})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert added.status_code == 302
+    # The cart badge changed the page: the ETag the browser holds no longer matches.
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+
+
+def test_another_visitor_never_matches_an_etag_made_for_someone_else(make, client, app):
+    product = make.product()
+    url = f"/san-pham/{product.id}-{product.slug}"
+    etag = client.get(url).headers["ETag"]
+    assert app.test_client().get(url, headers={"If-None-Match": etag}).status_code == 200
+
+
 def test_pages_for_a_signed_in_user_carry_no_etag(make, client):
     product = make.product()
     login(client, make.user())
