@@ -2,6 +2,7 @@
 stripped of metadata (GPS), resized, and served with long cache headers."""
 import io
 import os
+import random
 
 import pytest
 from PIL import Image
@@ -67,6 +68,24 @@ def test_large_photo_is_resized_to_320_and_1200(upload, make, app):
     assert stored(app, image.key, 320).size == (320, 213)
     assert stored(app, image.key, 1200).size == (1200, 800)
     assert (image.width, image.height) == (1200, 800)
+
+
+def test_a_busy_photo_still_gives_a_thumbnail_within_25_kb(upload, make, app):
+    """Listing pages load a thumbnail per card over 3G. A photo full of fine detail at thumbnail
+    size (pure noise here, the worst case: resizing would smooth it) is compressed harder to stay
+    within 25 KB; a plain one is not."""
+    noise = Image.frombytes("RGB", (320, 240), random.Random(7).randbytes(320 * 240 * 3))
+    busy = io.BytesIO()
+    noise.save(busy, "PNG")
+    assert upload((busy.getvalue(), "lua.png"), (make.jpeg_bytes(size=(320, 240)), "vai.jpg")).status_code == 302
+    busy_image, plain_image = db.session.query(Product).one().images
+    path = os.path.join(app.config["MEDIA_DIR"], "p", f"{busy_image.key}_320.jpg")
+    assert os.path.getsize(path) <= 25 * 1024
+    busy_thumb, plain_thumb = stored(app, busy_image.key, 320), stored(app, plain_image.key, 320)
+    assert busy_thumb.size == plain_thumb.size == (320, 240)
+    # Coarser quantization (a lower quality) only where the bytes called for it.
+    assert sum(busy_thumb.quantization[0]) > sum(plain_thumb.quantization[0])
+    assert stored(app, busy_image.key, 1200).quantization == stored(app, plain_image.key, 1200).quantization
 
 
 def test_transparent_png_and_webp_are_accepted(upload, app):
