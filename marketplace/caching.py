@@ -7,6 +7,8 @@ from flask import current_app, g, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
 
+from .pagecache import csrf_field
+
 ONE_YEAR = 365 * 24 * 3600
 IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"
 
@@ -60,7 +62,7 @@ def _page_etag(response) -> str:
     keeps working: its older token stays valid while the session's raw token is the same
     (no time limit), and the raw token takes the signed one's place in the hash."""
     body = response.get_data()
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    field = csrf_field()
     signed = g.get(field)
     if signed and current_app.config.get("WTF_CSRF_TIME_LIMIT") is None:
         body = body.replace(signed.encode(), session.get(field, "").encode())

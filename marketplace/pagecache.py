@@ -307,7 +307,7 @@ def _render(view, kwargs):
     """The view's response rendered with markers in the holes, and whether it may be kept."""
     # Flask-WTF keeps the token it generates on g: one there after rendering means a form
     # wrote its own token into the page, outside the hole.
-    token_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    token_name = csrf_field()
     earlier = g.pop(token_name, None)
     response = with_markers(lambda: make_response(view(**kwargs)))
     baked = token_name in g
@@ -399,3 +399,9 @@ def init_app(app) -> None:
 
 def _csrf_token() -> Markup:
     return page_hole("csrf")
+
+
+def csrf_field() -> str:
+    """Flask-WTF's name for its token: the form field, the session key of the raw token, and
+    where on g it keeps the token it signed for this request."""
+    return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
